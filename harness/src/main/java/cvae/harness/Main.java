@@ -1,0 +1,40 @@
+package cvae.harness;
+
+import cvae.harness.cli.DataCommand;
+import cvae.harness.cli.EvalCommand;
+import cvae.harness.cli.InfoCommand;
+import cvae.harness.cli.TrainCommand;
+import cvae.kernels.BackendUnavailableException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code ./harness} command line. */
+@Command(name = "harness", mixinStandardHelpOptions = true, version = "cvae-harness 0.1",
+        description = "Train, sweep and compare conditional VAEs on MNIST.",
+        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DataCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // A user's mistake or a missing backend: the message alone, no stack trace.
+            if (ex instanceof UserError || ex instanceof BackendUnavailableException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override public void run() {
+        new CommandLine(this).usage(new PrintWriter(System.out, true));
+    }
+}

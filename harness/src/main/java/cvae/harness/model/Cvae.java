@@ -1,0 +1,243 @@
+package cvae.harness.model;
+
+import cvae.kernels.Backend;
+import cvae.kernels.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static cvae.harness.model.ModelConfig.CLASSES;
+import static cvae.harness.model.ModelConfig.PIXELS;
+
+/**
+ * The article's CVAE with a learned, label-conditioned prior, and its whole training
+ * step in {@link #trainStep}: forward, loss, backward and Adam, op by op.
+ *
+ * <pre>
+ * encoder  q(z|x,y):  [x|y] → fc1 → ReLU → fc2 → [mu | log_sigma]        (hq)
+ * prior    p(z|y):      y   → fc1 → ReLU → fc2 → [pmu | log_psigma]      (hp)
+ * decoder  p(x|z,y):  [z|y] → fc1 → ReLU → fc2 → sigmoid → x̂
+ * loss = mean((x̂ − x)²) + w_KL · Σ KL(q ‖ p) / B
+ * </pre>
+ *
+ * All activations are allocated once for the largest batch; a smaller (last) batch
+ * uses row views of them.
+ */
+public final class Cvae implements AutoCloseable {
+    /** Adam's constants (PyTorch's defaults). */
+    public static final float BETA1 = 0.9f, BETA2 = 0.999f, ADAM_EPS = 1e-8f;
+    /** Accumulator slots: summed per-sample MSE and summed KL since the last reset. */
+    public static final int ACC_MSE = 0, ACC_KL = 1;
+
+    public final ModelConfig config;
+    private final Backend be;
+    private final int maxBatch, latent;
+    public final Linear encFc1, encFc2, priorFc1, priorFc2, decFc1, decFc2;
+    private final List<Linear> layers;
+
+    // activations (maxBatch rows) and their gradients
+    private final Tensor xy, encH, hq, priH, hp, eps, z, zy, decH, xhat;
+    private final Tensor dXhat, dDecH, dZy, dZ, dHq, dHp, dEncH, dPriH;
+    /** Loss sums, on the backend so that a step needs no host round trip. */
+    public final Tensor acc;
+    private long adamSteps;
+
+    public Cvae(Backend be, ModelConfig cfg, int maxBatch) {
+        this.be = be;
+        this.config = cfg;
+        this.maxBatch = maxBatch;
+        this.latent = cfg.latent();
+        int l2 = 2 * latent;
+        encFc1 = new Linear(be, "encoder.fc1", PIXELS + CLASSES, cfg.encoderHidden());
+        encFc2 = new Linear(be, "encoder.fc2", cfg.encoderHidden(), l2);
+        priorFc1 = new Linear(be, "prior.fc1", CLASSES, cfg.priorHidden());
+        priorFc2 = new Linear(be, "prior.fc2", cfg.priorHidden(), l2);
+        decFc1 = new Linear(be, "decoder.fc1", latent + CLASSES, cfg.decoderHidden());
+        decFc2 = new Linear(be, "decoder.fc2", cfg.decoderHidden(), PIXELS);
+        layers = List.of(encFc1, encFc2, priorFc1, priorFc2, decFc1, decFc2);
+        int b = maxBatch;
+        xy = be.tensor(b, PIXELS + CLASSES);
+        encH = be.tensor(b, cfg.encoderHidden());
+        hq = be.tensor(b, l2);
+        priH = be.tensor(b, cfg.priorHidden());
+        hp = be.tensor(b, l2);
+        eps = be.tensor(b, latent);
+        z = be.tensor(b, latent);
+        zy = be.tensor(b, latent + CLASSES);
+        decH = be.tensor(b, cfg.decoderHidden());
+        xhat = be.tensor(b, PIXELS);
+        dXhat = be.tensor(b, PIXELS);
+        dDecH = be.tensor(b, cfg.decoderHidden());
+        dZy = be.tensor(b, latent + CLASSES);
+        dZ = be.tensor(b, latent);
+        dHq = be.tensor(b, l2);
+        dHp = be.tensor(b, l2);
+        dEncH = be.tensor(b, cfg.encoderHidden());
+        dPriH = be.tensor(b, cfg.priorHidden());
+        acc = be.tensor(1, 2);
+    }
+
+    public List<Linear> layers() { return layers; }
+
+    public int maxBatch() { return maxBatch; }
+
+    public long adamSteps() { return adamSteps; }
+
+    public void setAdamSteps(long steps) { this.adamSteps = steps; }
+
+    /** PyTorch's default initialisation, layer by layer, from one seeded stream. */
+    public void initialise(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (Linear l : layers) l.initialise(be, rng);
+    }
+
+    /**
+     * One training step on a batch (x: B×784 in [0,1], y: B×10 one-hot) with the
+     * normals of {@code epsStream}; adds the batch's summed MSE and KL to {@link #acc}.
+     */
+    public void trainStep(Tensor x, Tensor y, float klWeight, float lr, long seed, long epsStream) {
+        forwardBackward(x, y, klWeight, seed, epsStream);
+        adamUpdate(lr);
+    }
+
+    /** Forward, loss and backward: leaves every parameter's gradient in place. */
+    public void forwardBackward(Tensor x, Tensor y, float klWeight, long seed, long epsStream) {
+        int b = x.rows();
+        Tensor xy = this.xy.rows(b), encH = this.encH.rows(b), hq = this.hq.rows(b), priH = this.priH.rows(b),
+                hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b), zy = this.zy.rows(b),
+                decH = this.decH.rows(b), xhat = this.xhat.rows(b);
+        Tensor dXhat = this.dXhat.rows(b), dDecH = this.dDecH.rows(b), dZy = this.dZy.rows(b), dZ = this.dZ.rows(b),
+                dHq = this.dHq.rows(b), dHp = this.dHp.rows(b), dEncH = this.dEncH.rows(b), dPriH = this.dPriH.rows(b);
+
+        // ---- forward ----
+        be.concatColumns(xy, x, y);
+        encFc1.forward(be, encH, xy);
+        be.reluForward(encH, encH);
+        encFc2.forward(be, hq, encH);                 // [mu | log_sigma]
+        priorFc1.forward(be, priH, y);
+        be.reluForward(priH, priH);
+        priorFc2.forward(be, hp, priH);               // [prior_mu | log_prior_sigma]
+        be.randomNormal(eps, seed, epsStream);
+        be.reparamForward(z, hq, eps);                // z = mu + sigma · eps
+        be.concatColumns(zy, z, y);
+        decFc1.forward(be, decH, zy);
+        be.reluForward(decH, decH);
+        decFc2.forward(be, xhat, decH);
+        be.sigmoidForward(xhat, xhat);
+
+        // ---- loss and backward ----
+        be.mseForwardBackward(dXhat, xhat, x, acc, ACC_MSE);
+        be.sigmoidBackward(dXhat, dXhat, xhat);
+        decFc2.backward(be, dDecH, dXhat, decH);
+        be.reluBackward(dDecH, dDecH, decH);
+        decFc1.backward(be, dZy, dDecH, zy);
+        be.sliceColumns(dZ, dZy, 0);                  // the label part needs no gradient
+        be.reparamBackward(dHq, dZ, hq, eps);
+        be.klForwardBackward(dHq, dHp, hq, hp, klWeight, acc, ACC_KL);
+        encFc2.backward(be, dEncH, dHq, encH);
+        be.reluBackward(dEncH, dEncH, encH);
+        encFc1.backward(be, null, dEncH, xy);         // the input needs no gradient
+        priorFc2.backward(be, dPriH, dHp, priH);
+        be.reluBackward(dPriH, dPriH, priH);
+        priorFc1.backward(be, null, dPriH, y);
+    }
+
+    /** One Adam step on every parameter with the gradients of the last backward pass. */
+    public void adamUpdate(float lr) {
+        adamSteps++;
+        float bc1 = (float) (1 - Math.pow(BETA1, adamSteps)), bc2 = (float) (1 - Math.pow(BETA2, adamSteps));
+        for (Linear l : layers) l.adam(be, lr, BETA1, BETA2, ADAM_EPS, bc1, bc2);
+    }
+
+    /**
+     * Evaluation on a batch: the same loss as training without updating anything.
+     * With {@code useMean}, z = mu (no sampling); otherwise z is sampled with the
+     * normals of {@code epsStream}.
+     */
+    public void evaluate(Tensor x, Tensor y, boolean useMean, long seed, long epsStream) {
+        int b = x.rows();
+        Tensor xy = this.xy.rows(b), encH = this.encH.rows(b), hq = this.hq.rows(b), priH = this.priH.rows(b),
+                hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b), zy = this.zy.rows(b),
+                decH = this.decH.rows(b), xhat = this.xhat.rows(b);
+        be.concatColumns(xy, x, y);
+        encFc1.forward(be, encH, xy);
+        be.reluForward(encH, encH);
+        encFc2.forward(be, hq, encH);
+        priorFc1.forward(be, priH, y);
+        be.reluForward(priH, priH);
+        priorFc2.forward(be, hp, priH);
+        if (useMean) be.fill(eps, 0f);
+        else be.randomNormal(eps, seed, epsStream);
+        be.reparamForward(z, hq, eps);
+        decode(xhat, z, y, zy, decH);
+        be.mseForwardBackward(dXhat.rows(b), xhat, x, acc, ACC_MSE);
+        Tensor dHq = this.dHq.rows(b);
+        be.fill(dHq, 0f);
+        be.klForwardBackward(dHq, dHp.rows(b), hq, hp, 0f, acc, ACC_KL);
+    }
+
+    /**
+     * The article's {@code infer(y)}: z = prior_mu + prior_sigma · eps, x̂ = decoder(z, y).
+     * Writes x̂ (B×784) into {@code out}.
+     */
+    public void infer(Tensor out, Tensor y, long seed, long epsStream) {
+        int b = y.rows();
+        Tensor priH = this.priH.rows(b), hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b);
+        priorFc1.forward(be, priH, y);
+        be.reluForward(priH, priH);
+        priorFc2.forward(be, hp, priH);
+        be.randomNormal(eps, seed, epsStream);
+        be.reparamForward(z, hp, eps);
+        decode(out, z, y, zy.rows(b), decH.rows(b));
+    }
+
+    private void decode(Tensor xhat, Tensor z, Tensor y, Tensor zy, Tensor decH) {
+        be.concatColumns(zy, z, y);
+        decFc1.forward(be, decH, zy);
+        be.reluForward(decH, decH);
+        decFc2.forward(be, xhat, decH);
+        be.sigmoidForward(xhat, xhat);
+    }
+
+    /** Reads and clears the loss sums: {summed MSE, summed KL}. */
+    public double[] takeLossSums() {
+        float[] a = new float[2];
+        be.download(a, acc);
+        be.fill(acc, 0f);
+        return new double[]{a[0], a[1]};
+    }
+
+    /**
+     * Every parameter and Adam moment by name, as host arrays, in a stable order:
+     * {@code <layer>.weight}, {@code <layer>.bias}, then {@code optimizer.<layer>.weight.exp_avg} …
+     */
+    public Map<String, Tensor> namedTensors(boolean withOptimizer) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (Linear l : layers) {
+            m.put(l.name + ".weight", l.weight);
+            m.put(l.name + ".bias", l.bias);
+        }
+        if (withOptimizer)
+            for (Linear l : layers) {
+                m.put("optimizer." + l.name + ".weight.exp_avg", l.mWeight);
+                m.put("optimizer." + l.name + ".weight.exp_avg_sq", l.vWeight);
+                m.put("optimizer." + l.name + ".bias.exp_avg", l.mBias);
+                m.put("optimizer." + l.name + ".bias.exp_avg_sq", l.vBias);
+            }
+        return m;
+    }
+
+    /** Gradients by parameter name (for the gradient check). */
+    public Map<String, Tensor> namedGradients() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (Linear l : layers) {
+            m.put(l.name + ".weight", l.dWeight);
+            m.put(l.name + ".bias", l.dBias);
+        }
+        return m;
+    }
+
+    @Override public void close() {}
+}

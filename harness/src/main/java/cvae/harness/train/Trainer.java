@@ -1,0 +1,233 @@
+package cvae.harness.train;
+
+import cvae.harness.UserError;
+import cvae.harness.data.Mnist;
+import cvae.harness.io.AtomicFiles;
+import cvae.harness.io.SafeTensors;
+import cvae.harness.model.Cvae;
+import cvae.harness.model.ModelConfig;
+import cvae.harness.plot.LinePlot;
+import cvae.harness.plot.SampleGrid;
+import cvae.kernels.Backend;
+import cvae.kernels.IndexBuffer;
+import cvae.kernels.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains the CVAE for the configured epochs and writes the run directory:
+ * config.yaml, metrics.csv, samples/epochNNNN.png, curves.png, run.json and
+ * checkpoint.safetensors (after every epoch, so that a run can be resumed).
+ *
+ * <p>Random streams: the shuffle of epoch e depends on (seed, e); the eps of training
+ * step t on (seed, stream TRAIN + t); test-set eps and sample eps on fixed streams.
+ * A resumed run therefore continues with the same curve it would have had.
+ */
+public final class Trainer {
+    static final long STREAM_TRAIN = 1L << 40, STREAM_EVAL = 2L << 40, STREAM_SAMPLES = 3L << 40;
+
+    /** Outcome of a run. */
+    public enum Status { FINISHED, DIVERGED }
+
+    public record Result(Status status, List<EpochMetrics> epochs, int divergedAtEpoch) {}
+
+    private final TrainConfig cfg;
+    private final Backend be;
+    private final Mnist.Dataset data;
+    private final Path out;
+    private final PrintStream log;
+    private final Progress progress;
+
+    public Trainer(TrainConfig cfg, Backend be, Mnist.Dataset data, Path out, PrintStream log) {
+        this.cfg = cfg;
+        this.be = be;
+        this.data = data;
+        this.out = out;
+        this.log = log;
+        this.progress = new Progress(log);
+    }
+
+    public static Path checkpointFile(Path runDir) { return runDir.resolve("checkpoint.safetensors"); }
+
+    /** Trains from scratch, or continues from the run directory's checkpoint when {@code resume}. */
+    public Result run(boolean resume) throws IOException {
+        Files.createDirectories(out.resolve("samples"));
+        int nTrain = cfg.trainLimit() > 0 ? Math.min(cfg.trainLimit(), data.train().count()) : data.train().count();
+        int nTest = cfg.testLimit() > 0 ? Math.min(cfg.testLimit(), data.test().count()) : data.test().count();
+        int batch = Math.min(cfg.batchSize(), nTrain);
+        int evalBatch = Math.min(cfg.evalBatch(), nTest);
+        ModelConfig mc = cfg.model();
+        List<EpochMetrics> history = new ArrayList<>();
+        Instant started = Instant.now();
+
+        try (Cvae model = new Cvae(be, mc, Math.max(Math.max(batch, evalBatch), 10 * cfg.sampleRows()))) {
+            int firstEpoch = 0;
+            Path ckpt = checkpointFile(out);
+            if (resume && Files.exists(ckpt)) {
+                Checkpoints.Restored r = Checkpoints.load(ckpt, model, be, cfg);
+                firstEpoch = r.epochsDone();
+                history.addAll(MetricsCsv.read(out.resolve("metrics.csv"), firstEpoch));
+                log.println("resuming " + out + " after epoch " + (firstEpoch - 1));
+            } else {
+                model.initialise(cfg.seed());
+            }
+            AtomicFiles.writeString(out.resolve("config.yaml"), cfg.toYaml());
+            RunInfo info = new RunInfo(cfg, be, data, started);
+            info.write(out.resolve("run.json"), null);
+
+            // The dataset goes to the backend once; batches are gathered there.
+            Tensor trainX = upload(data.train().images(), nTrain, ModelConfig.PIXELS);
+            Tensor trainY = upload(Mnist.oneHot(data.train().labels()), nTrain, ModelConfig.CLASSES);
+            Tensor testX = upload(data.test().images(), nTest, ModelConfig.PIXELS);
+            Tensor testY = upload(Mnist.oneHot(data.test().labels()), nTest, ModelConfig.CLASSES);
+            Tensor x = be.tensor(batch, ModelConfig.PIXELS), y = be.tensor(batch, ModelConfig.CLASSES);
+            Tensor ex = be.tensor(evalBatch, ModelConfig.PIXELS), ey = be.tensor(evalBatch, ModelConfig.CLASSES);
+            IndexBuffer testOrder = be.indices(identity(nTest));
+            SampleRenderer samples = new SampleRenderer(be, model, cfg);
+            int stepsPerEpoch = (nTrain + batch - 1) / batch;
+            be.fill(model.acc, 0f);
+
+            for (int epoch = firstEpoch; epoch < cfg.epochs(); epoch++) {
+                IndexBuffer order = be.indices(Shuffle.permutation(nTrain, cfg.seed(), epoch));
+                long t0 = System.nanoTime();
+                progress.start(epoch, cfg.epochs(), stepsPerEpoch);
+                for (int s = 0; s < stepsPerEpoch; s++) {
+                    int rows = Math.min(batch, nTrain - s * batch);
+                    Tensor bx = x.rows(rows), by = y.rows(rows);
+                    be.gatherRows(bx, trainX, order, s * batch);
+                    be.gatherRows(by, trainY, order, s * batch);
+                    long step = (long) epoch * stepsPerEpoch + s;
+                    model.trainStep(bx, by, (float) cfg.klWeight(), (float) cfg.lr(), cfg.seed(), STREAM_TRAIN + step);
+                    progress.step(s + 1);
+                }
+                double[] sums = model.takeLossSums();          // the one host round trip of the epoch
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                progress.end();
+                double trainMse = sums[0] / nTrain, trainKl = sums[1] / nTrain;
+                double trainLoss = trainMse + cfg.klWeight() * trainKl;
+
+                long e0 = System.nanoTime();
+                double[] test = evaluate(model, testX, testY, testOrder, ex, ey, nTest, false, epoch);
+                double evalSeconds = (System.nanoTime() - e0) / 1e9;
+                double testLoss = test[0] + cfg.klWeight() * test[1];
+                EpochMetrics m = new EpochMetrics(epoch, trainLoss, trainMse, trainKl, testLoss, test[0], test[1],
+                        seconds, nTrain / seconds, evalSeconds);
+                history.add(m);
+                log.println(m.logLine(cfg.epochs()));
+
+                if (!Double.isFinite(trainLoss) || !Double.isFinite(testLoss)) {
+                    MetricsCsv.write(out.resolve("metrics.csv"), history);
+                    info.write(out.resolve("run.json"), "diverged at epoch " + epoch);
+                    return new Result(Status.DIVERGED, history, epoch);
+                }
+                samples.write(out.resolve("samples").resolve(String.format(Locale.ROOT, "epoch%04d.png", epoch)), epoch, testLoss);
+                MetricsCsv.write(out.resolve("metrics.csv"), history);
+                writeCurves(history);
+                Checkpoints.save(ckpt, model, be, cfg, epoch + 1);
+                info.write(out.resolve("run.json"), "running");
+            }
+            info.write(out.resolve("run.json"), "finished");
+        }
+        return new Result(Status.FINISHED, history, -1);
+    }
+
+    /** Test-set loss: {mean MSE, mean KL} over nTest images, in fixed batches. */
+    double[] evaluate(Cvae model, Tensor testX, Tensor testY, IndexBuffer order, Tensor ex, Tensor ey, int nTest,
+                      boolean useMean, int epoch) {
+        model.takeLossSums();
+        int eb = ex.rows();
+        for (int s = 0, b = 0; s < nTest; s += eb, b++) {
+            int rows = Math.min(eb, nTest - s);
+            be.gatherRows(ex.rows(rows), testX, order, s);
+            be.gatherRows(ey.rows(rows), testY, order, s);
+            model.evaluate(ex.rows(rows), ey.rows(rows), useMean, cfg.seed(), STREAM_EVAL + ((long) epoch << 20) + b);
+        }
+        double[] sums = model.takeLossSums();
+        return new double[]{sums[0] / nTest, sums[1] / nTest};
+    }
+
+    private Tensor upload(float[] values, int rows, int cols) {
+        Tensor t = be.tensor(rows, cols);
+        float[] part = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
+        be.upload(t, part);
+        return t;
+    }
+
+    static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        return a;
+    }
+
+    private void writeCurves(List<EpochMetrics> history) throws IOException {
+        int n = history.size();
+        double[] ep = new double[n], tr = new double[n], te = new double[n];
+        for (int i = 0; i < n; i++) {
+            ep[i] = history.get(i).epoch();
+            tr[i] = history.get(i).trainLoss();
+            te[i] = history.get(i).testLoss();
+        }
+        LinePlot.write(out.resolve("curves.png"),
+                String.format(Locale.ROOT, "CVAE loss (batch %d, lr %s, w_KL %s, seed %d)", cfg.batchSize(),
+                        TrainConfig.formatDouble(cfg.lr()), TrainConfig.formatDouble(cfg.klWeight()), cfg.seed()),
+                "epoch", "loss (MSE + w_KL·KL)",
+                List.of(new LinePlot.Series("train", ep, tr), new LinePlot.Series("test", ep, te)), true);
+    }
+
+    /** Writes the article's sample grid: one prior sample per label (or N rows), fixed eps per run. */
+    static final class SampleRenderer {
+        private final Backend be;
+        private final Cvae model;
+        private final TrainConfig cfg;
+        private final Tensor labels, images;
+
+        SampleRenderer(Backend be, Cvae model, TrainConfig cfg) {
+            this.be = be;
+            this.model = model;
+            this.cfg = cfg;
+            int n = 10 * cfg.sampleRows();
+            float[] y = new float[n * ModelConfig.CLASSES];
+            for (int i = 0; i < n; i++) y[i * ModelConfig.CLASSES + i % 10] = 1f;   // row r, column k: label k
+            labels = be.tensor(n, ModelConfig.CLASSES);
+            be.upload(labels, y);
+            images = be.tensor(n, ModelConfig.PIXELS);
+        }
+
+        float[][] sample() {
+            model.infer(images, labels, cfg.seed(), STREAM_SAMPLES);
+            int n = images.rows();
+            float[] all = new float[n * ModelConfig.PIXELS];
+            be.download(all, images);
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) out[i] = java.util.Arrays.copyOfRange(all, i * ModelConfig.PIXELS, (i + 1) * ModelConfig.PIXELS);
+            return out;
+        }
+
+        void write(Path png, int epoch, double testLoss) throws IOException {
+            SampleGrid.write(png, sample(), cfg.sampleRows(),
+                    String.format(Locale.ROOT, "epoch %d   test loss %.5f", epoch, testLoss), SampleGrid.Scale.FIXED);
+        }
+    }
+
+    /** Checks that a run directory can be written: refuse to mix two runs in one folder. */
+    public static void checkOutputDir(Path out, boolean resume) {
+        if (!resume && Files.exists(out.resolve("metrics.csv")))
+            throw new UserError(out + " already holds a run (metrics.csv exists): pass --resume to continue it, "
+                    + "or choose another --out");
+    }
+
+    static Map<String, String> describeModel(ModelConfig mc) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("latent", Integer.toString(mc.latent()));
+        return m;
+    }
+}

@@ -1,0 +1,144 @@
+package cvae.kernels;
+
+/**
+ * Every operation the CVAE needs, forward and backward side by side.
+ *
+ * <p>The backend owns its memory: tensors are allocated by {@link #tensor} and live
+ * where the backend computes (Java heap for {@code reference} and {@code cpu}, GPU
+ * memory for {@code cuda}). Data cross to the host only through {@link #upload} and
+ * {@link #download}, so a training step can run with no host round trip.
+ *
+ * <p>Conventions (as in llm.c): output arguments first, then inputs; all tensors are
+ * row-major matrices {@code rows × cols} of float32; a tensor with fewer rows obtained
+ * by {@link Tensor#rows(int)} is a view of the first rows of the same storage (used
+ * for the last, partial batch). Backward ops that produce parameter gradients
+ * overwrite them unless the name says {@code accumulate}.
+ *
+ * <p>Determinism: for a given backend and thread count every op is a pure function
+ * of its inputs, bit for bit (no atomics or order-dependent reductions).
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name used on the command line: {@code reference}, {@code cpu}, {@code cuda}. */
+    String name();
+
+    /** One line describing what this backend runs on (threads, vector width, GPU…). */
+    String describe();
+
+    // ---- memory -------------------------------------------------------------------
+
+    /** A new zero-filled {@code rows × cols} tensor. */
+    Tensor tensor(int rows, int cols);
+
+    /** Copies {@code src[0 .. rows*cols)} into {@code dst}. */
+    void upload(Tensor dst, float[] src);
+
+    /** Copies {@code src} into {@code dst[0 .. rows*cols)}. */
+    void download(float[] dst, Tensor src);
+
+    /** Sets every element to {@code value}. */
+    void fill(Tensor t, float value);
+
+    /** A row-index list living on the backend (for {@link #gatherRows}). */
+    IndexBuffer indices(int[] values);
+
+    /** Waits until all queued work has finished (no-op on synchronous backends). */
+    default void synchronize() {}
+
+    // ---- data movement --------------------------------------------------------------
+
+    /**
+     * {@code out[r, :] = src[idx[offset + r], :]} for {@code r < out.rows()}.
+     * Builds a minibatch from the dataset resident on the backend.
+     */
+    void gatherRows(Tensor out, Tensor src, IndexBuffer idx, int offset);
+
+    /** {@code out = [a | b]} column-wise; {@code out.cols() == a.cols() + b.cols()}. */
+    void concatColumns(Tensor out, Tensor a, Tensor b);
+
+    /** {@code out = in[:, col0 .. col0 + out.cols())}: the gradient of the left part of a concat. */
+    void sliceColumns(Tensor out, Tensor in, int col0);
+
+    // ---- linear algebra ---------------------------------------------------------------
+
+    /**
+     * General matrix product {@code C = alpha · op(A) · op(B) + beta · C}, where
+     * {@code op(X)} is X or its transpose. Shapes: op(A) is M×K, op(B) is K×N, C is M×N.
+     * A linear layer with weight W (out×in, as PyTorch stores it) uses:
+     * forward {@code Y = X·Wᵀ} (transB), input gradient {@code dX = dY·W},
+     * weight gradient {@code dW = dYᵀ·X} (transA).
+     */
+    void gemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor b, float alpha, float beta);
+
+    /** {@code y[r, :] += bias[0, :]} for every row. */
+    void addBias(Tensor y, Tensor bias);
+
+    /** {@code dBias[0, j] = Σ_r dY[r, j]} (overwrites). */
+    void biasBackward(Tensor dBias, Tensor dY);
+
+    // ---- activations ------------------------------------------------------------------
+
+    /** {@code y = max(x, 0)}; y may be x. */
+    void reluForward(Tensor y, Tensor x);
+
+    /** {@code dX = dY · [y > 0]}, given the forward output y; dX may be dY. */
+    void reluBackward(Tensor dX, Tensor dY, Tensor y);
+
+    /** {@code y = 1 / (1 + exp(-x))}; y may be x. */
+    void sigmoidForward(Tensor y, Tensor x);
+
+    /** {@code dX = dY · y · (1 − y)}, given the forward output y; dX may be dY. */
+    void sigmoidBackward(Tensor dX, Tensor dY, Tensor y);
+
+    // ---- the CVAE's own ops -------------------------------------------------------------
+
+    /**
+     * Reparameterisation. {@code h} is B×2L holding [mu | log_sigma];
+     * {@code z = mu + exp(log_sigma) · eps}, z and eps B×L.
+     */
+    void reparamForward(Tensor z, Tensor h, Tensor eps);
+
+    /**
+     * Backward of {@link #reparamForward}: overwrites {@code dH} (B×2L) with
+     * {@code [dZ | dZ · exp(log_sigma) · eps]}.
+     */
+    void reparamBackward(Tensor dH, Tensor dZ, Tensor h, Tensor eps);
+
+    /**
+     * Mean squared error over all elements, with its gradient.
+     * Writes {@code dXhat = 2 (xhat − x) / n} (n = rows·cols) and adds
+     * {@code Σ (xhat − x)² / cols} (the batch's summed per-sample MSE) to
+     * {@code acc[0, accIndex]}, so that dividing by the number of samples gives the mean.
+     */
+    void mseForwardBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex);
+
+    /**
+     * The KL divergence between q = N(mu, sigma²) (from {@code hq} = [mu | log_sigma])
+     * and the learned prior p = N(pmu, psigma²) (from {@code hp}), summed over latent
+     * dimensions, with gradients scaled by {@code weight / B}:
+     * <pre>KL = log(psigma/sigma) + (sigma² + (mu − pmu)²) / (2 psigma²) − 1/2</pre>
+     * {@code dHq} is accumulated into (+=, it already holds the reparameterisation
+     * gradient); {@code dHp} is overwritten. Adds the batch's summed KL to
+     * {@code acc[0, accIndex]}.
+     */
+    void klForwardBackward(Tensor dHq, Tensor dHp, Tensor hq, Tensor hp, float weight,
+                           Tensor acc, int accIndex);
+
+    /**
+     * One Adam step (PyTorch's formulation, no weight decay):
+     * {@code m = b1 m + (1−b1) g; v = b2 v + (1−b2) g²;
+     * p −= lr · (m / bc1) / (sqrt(v / bc2) + eps)}, where bc1 = 1 − b1^t and bc2 = 1 − b2^t.
+     */
+    void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v,
+                  float lr, float beta1, float beta2, float eps, float bc1, float bc2);
+
+    /**
+     * Standard normal numbers from Philox 4x32-10: element {@code i} of {@code out}
+     * depends only on (seed, stream, i), never on the backend or the thread count
+     * (see {@link Philox}).
+     */
+    void randomNormal(Tensor out, long seed, long stream);
+
+    @Override
+    void close();
+}

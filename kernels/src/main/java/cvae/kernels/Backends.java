@@ -1,0 +1,54 @@
+package cvae.kernels;
+
+import cvae.kernels.cpu.CpuBackend;
+import cvae.kernels.reference.ReferenceBackend;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+
+/** Opens a backend by the name given on the command line. */
+public final class Backends {
+    public static final List<String> NAMES = List.of("cpu", "reference", "cuda");
+
+    private Backends() {}
+
+    /**
+     * @param threads threads for the cpu backend (0: every core)
+     * @throws BackendUnavailableException when the backend cannot run here, saying why
+     */
+    public static Backend open(String name, int threads) {
+        return switch (name) {
+            case "cpu" -> new CpuBackend(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+            case "reference" -> new ReferenceBackend();
+            case "cuda" -> openCuda();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "': expected one of " + NAMES);
+        };
+    }
+
+    private static Backend openCuda() {
+        try {
+            return (Backend) Class.forName("cvae.kernels.cuda.CudaBackend").getMethod("open").invoke(null);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new BackendUnavailableException("cuda: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new BackendUnavailableException("cuda: this build has no CUDA backend (" + e + ")", e);
+        }
+    }
+
+    /** One line per backend: whether it runs here and on what. */
+    public static String info() {
+        StringBuilder sb = new StringBuilder();
+        try (Backend b = open("cpu", 0)) { sb.append("  ").append(b.describe()).append('\n'); }
+        sb.append("  reference: scalar Java, 1 thread (test oracle)\n");
+        try {
+            String s = (String) Class.forName("cvae.kernels.cuda.CudaBackend").getMethod("info").invoke(null);
+            sb.append("  cuda: ").append(s.replace("\n", "\n        ")).append('\n');
+        } catch (InvocationTargetException e) {
+            sb.append("  cuda: unavailable: ").append(e.getCause().getMessage()).append('\n');
+        } catch (ReflectiveOperationException e) {
+            sb.append("  cuda: not in this build\n");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,334 @@
+package cvae.kernels.cpu;
+
+import cvae.kernels.Backend;
+import cvae.kernels.IndexBuffer;
+import cvae.kernels.Philox;
+import cvae.kernels.Tensor;
+import cvae.kernels.reference.ReferenceBackend.HeapIndices;
+import cvae.kernels.reference.ReferenceBackend.HeapTensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The CPU backend: Vector API kernels on all cores (or {@code threads} of them).
+ *
+ * <p>Each hot loop is the llama3.java triad: a vector body up to
+ * {@code SPECIES.loopBound(n)}, then a scalar or masked tail. Results do not depend on
+ * the thread count: work is split into disjoint outputs, and every sum runs in a fixed
+ * order on one thread.
+ */
+public final class CpuBackend implements Backend {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Element-wise work below this size is not worth waking the other threads. */
+    private static final int PARALLEL_MIN = 1 << 15;
+
+    private final ParallelFor pool;
+    private float[] scratchA = new float[0], scratchB = new float[0], scratchC = new float[0];
+
+    public CpuBackend(int threads) { this.pool = new ParallelFor(threads); }
+
+    public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
+
+    public int threads() { return pool.threads(); }
+
+    @Override public String name() { return "cpu"; }
+
+    @Override public String describe() {
+        return "cpu: Vector API " + S.vectorBitSize() + "-bit (" + L + " floats), " + threads() + " thread(s)";
+    }
+
+    private static float[] d(Tensor t) { return ((HeapTensor) t).data; }
+
+    @Override public HeapTensor tensor(int rows, int cols) { return new HeapTensor(rows, cols); }
+
+    @Override public void upload(Tensor dst, float[] src) { System.arraycopy(src, 0, d(dst), 0, (int) dst.size()); }
+
+    @Override public void download(float[] dst, Tensor src) { System.arraycopy(d(src), 0, dst, 0, (int) src.size()); }
+
+    @Override public void fill(Tensor t, float value) { java.util.Arrays.fill(d(t), 0, (int) t.size(), value); }
+
+    @Override public IndexBuffer indices(int[] values) { return new HeapIndices(values); }
+
+    // ---- data movement --------------------------------------------------------------
+
+    @Override public void gatherRows(Tensor out, Tensor src, IndexBuffer idx, int offset) {
+        int c = out.cols();
+        if (src.cols() != c) throw new IllegalArgumentException("gather " + src + " into " + out);
+        int[] ix = ((HeapIndices) idx).values;
+        float[] s = d(src), o = d(out);
+        for (int r = 0; r < out.rows(); r++) System.arraycopy(s, ix[offset + r] * c, o, r * c, c);
+    }
+
+    @Override public void concatColumns(Tensor out, Tensor a, Tensor b) {
+        int ca = a.cols(), cb = b.cols(), co = out.cols();
+        if (ca + cb != co || a.rows() != out.rows() || b.rows() != out.rows())
+            throw new IllegalArgumentException("concat " + a + " + " + b + " into " + out);
+        float[] o = d(out), x = d(a), y = d(b);
+        for (int r = 0; r < out.rows(); r++) {
+            System.arraycopy(x, r * ca, o, r * co, ca);
+            System.arraycopy(y, r * cb, o, r * co + ca, cb);
+        }
+    }
+
+    @Override public void sliceColumns(Tensor out, Tensor in, int col0) {
+        int ci = in.cols(), co = out.cols();
+        if (col0 + co > ci || in.rows() != out.rows()) throw new IllegalArgumentException("slice " + in + " to " + out);
+        for (int r = 0; r < out.rows(); r++) System.arraycopy(d(in), r * ci + col0, d(out), r * co, co);
+    }
+
+    // ---- linear algebra ---------------------------------------------------------------
+
+    private float[] scratch(int which, long size) {
+        int n = Math.toIntExact(size);
+        switch (which) {
+            case 0: if (scratchA.length < n) scratchA = new float[n]; return scratchA;
+            case 1: if (scratchB.length < n) scratchB = new float[n]; return scratchB;
+            default: if (scratchC.length < n) scratchC = new float[n]; return scratchC;
+        }
+    }
+
+    @Override public void gemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor b, float alpha, float beta) {
+        int m = c.rows(), n = c.cols();
+        int k = transA ? a.rows() : a.cols();
+        if ((transA ? a.cols() : a.rows()) != m || (transB ? b.cols() : b.rows()) != k || (transB ? b.rows() : b.cols()) != n)
+            throw new IllegalArgumentException("gemm shapes: C " + c + ", A " + a + (transA ? "ᵀ" : "") + ", B " + b + (transB ? "ᵀ" : ""));
+        float[] A = d(a), B = d(b), C = d(c);
+        if (!transB) {
+            if (transA) {                                    // A is K×M: transpose it (an activation, small)
+                float[] at = scratch(0, (long) m * k);
+                Gemm.transpose(A, k, m, at);
+                A = at;
+            }
+            product(A, k, B, n, C, m, n, k, alpha, beta);
+            return;
+        }
+        // B is given as N×K. Transpose whichever of B and A is smaller.
+        if (!transA && (long) n * k <= (long) m * k) {
+            float[] bt = scratch(1, (long) k * n);
+            Gemm.transpose(B, n, k, bt);
+            product(A, k, bt, n, C, m, n, k, alpha, beta);
+            return;
+        }
+        // Cᵀ (N×M) = B (N×K, in place) · op(A)ᵀ (K×M): a weight matrix B is read in place.
+        float[] at;
+        if (transA) at = A;                                  // A is K×M already
+        else { at = scratch(0, (long) k * m); Gemm.transpose(A, m, k, at); }
+        float[] ct = scratch(2, (long) n * m);
+        product(B, k, at, m, ct, n, m, k, 1f, 0f);
+        // C = alpha · (Cᵀ)ᵀ + beta · C
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                float v = alpha * ct[j * m + i];
+                C[i * n + j] = beta == 0f ? v : v + beta * C[i * n + j];
+            }
+    }
+
+    /** C[m×n] = alpha·A[m×k]·B[k×n] + beta·C, split across threads by columns or rows. */
+    private void product(float[] a, int lda, float[] b, int ldb, float[] c, int m, int n, int k, float alpha, float beta) {
+        int panels = (n + Gemm.NR - 1) / Gemm.NR;
+        int t = pool.threads();
+        long work = (long) m * n * k;
+        if (t == 1 || work < 200_000) {
+            Gemm.product(a, 0, lda, b, 0, ldb, c, 0, n, m, k, 0, n, alpha, beta);
+        } else if (panels >= 2 * t || m < 2 * Gemm.MR * t) {
+            int tasks = Math.min(panels, t);
+            pool.run(tasks, i -> {
+                int p0 = (int) ((long) panels * i / tasks), p1 = (int) ((long) panels * (i + 1) / tasks);
+                int j0 = p0 * Gemm.NR, j1 = Math.min(n, p1 * Gemm.NR);
+                if (j0 < j1) Gemm.product(a, 0, lda, b, 0, ldb, c, 0, n, m, k, j0, j1, alpha, beta);
+            });
+        } else {
+            int blocks = (m + Gemm.MR - 1) / Gemm.MR;
+            pool.run(t, i -> {
+                int r0 = (int) ((long) blocks * i / t) * Gemm.MR, r1 = Math.min(m, (int) ((long) blocks * (i + 1) / t) * Gemm.MR);
+                if (r0 < r1) Gemm.product(a, r0 * lda, lda, b, 0, ldb, c, r0 * n, n, r1 - r0, k, 0, n, alpha, beta);
+            });
+        }
+    }
+
+    @Override public void addBias(Tensor y, Tensor bias) {
+        int c = y.cols();
+        if (bias.size() != c) throw new IllegalArgumentException("bias " + bias + " for " + y);
+        float[] Y = d(y), B = d(bias);
+        int ub = S.loopBound(c);
+        for (int r = 0; r < y.rows(); r++) {
+            int o = r * c, j = 0;
+            for (; j < ub; j += L)
+                FloatVector.fromArray(S, Y, o + j).add(FloatVector.fromArray(S, B, j)).intoArray(Y, o + j);
+            for (; j < c; j++) Y[o + j] += B[j];
+        }
+    }
+
+    @Override public void biasBackward(Tensor dBias, Tensor dY) {
+        int c = dY.cols();
+        float[] G = d(dY), D = d(dBias);
+        java.util.Arrays.fill(D, 0, c, 0f);
+        int ub = S.loopBound(c);
+        for (int r = 0; r < dY.rows(); r++) {
+            int o = r * c, j = 0;
+            for (; j < ub; j += L)
+                FloatVector.fromArray(S, D, j).add(FloatVector.fromArray(S, G, o + j)).intoArray(D, j);
+            for (; j < c; j++) D[j] += G[o + j];
+        }
+    }
+
+    // ---- activations ------------------------------------------------------------------
+
+    /** Runs body over [0, n) in chunks of whole vectors, in parallel when n is large. */
+    private void elementwise(long size, RangeBody body) {
+        int n = Math.toIntExact(size);
+        if (n < PARALLEL_MIN || pool.threads() == 1) { body.run(0, n); return; }
+        int t = pool.threads();
+        pool.run(t, i -> {
+            int from = (int) ((long) n * i / t) / L * L, to = i == t - 1 ? n : (int) ((long) n * (i + 1) / t) / L * L;
+            body.run(from, to);
+        });
+    }
+
+    private interface RangeBody { void run(int from, int to); }
+
+    @Override public void reluForward(Tensor y, Tensor x) {
+        float[] X = d(x), Y = d(y);
+        elementwise(x.size(), (from, to) -> {
+            int i = from, ub = from + S.loopBound(to - from);
+            for (; i < ub; i += L) FloatVector.fromArray(S, X, i).max(0f).intoArray(Y, i);
+            for (; i < to; i++) Y[i] = Math.max(X[i], 0f);
+        });
+    }
+
+    @Override public void reluBackward(Tensor dX, Tensor dY, Tensor y) {
+        float[] G = d(dY), Y = d(y), D = d(dX);
+        elementwise(dY.size(), (from, to) -> {
+            int i = from, ub = from + S.loopBound(to - from);
+            for (; i < ub; i += L) {
+                VectorMask<Float> on = FloatVector.fromArray(S, Y, i).compare(VectorOperators.GT, 0f);
+                FloatVector.fromArray(S, G, i).blend(0f, on.not()).intoArray(D, i);
+            }
+            for (; i < to; i++) D[i] = Y[i] > 0f ? G[i] : 0f;
+        });
+    }
+
+    @Override public void sigmoidForward(Tensor y, Tensor x) {
+        float[] X = d(x), Y = d(y);
+        elementwise(x.size(), (from, to) -> {
+            int i = from, ub = from + S.loopBound(to - from);
+            for (; i < ub; i += L) {
+                FloatVector e = FloatVector.fromArray(S, X, i).neg().lanewise(VectorOperators.EXP);
+                FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(Y, i);
+            }
+            for (; i < to; i++) Y[i] = 1f / (1f + (float) Math.exp(-X[i]));
+        });
+    }
+
+    @Override public void sigmoidBackward(Tensor dX, Tensor dY, Tensor y) {
+        float[] G = d(dY), Y = d(y), D = d(dX);
+        elementwise(dY.size(), (from, to) -> {
+            int i = from, ub = from + S.loopBound(to - from);
+            for (; i < ub; i += L) {
+                FloatVector s = FloatVector.fromArray(S, Y, i);
+                FloatVector.fromArray(S, G, i).mul(s).mul(s.neg().add(1f)).intoArray(D, i);
+            }
+            for (; i < to; i++) D[i] = G[i] * Y[i] * (1f - Y[i]);
+        });
+    }
+
+    // ---- the CVAE's own ops (small: B×L, scalar code is fast enough) ---------------------
+
+    @Override public void reparamForward(Tensor z, Tensor h, Tensor eps) {
+        int l = z.cols();
+        float[] Z = d(z), H = d(h), E = d(eps);
+        for (int r = 0; r < z.rows(); r++)
+            for (int j = 0; j < l; j++)
+                Z[r * l + j] = H[r * 2 * l + j] + (float) Math.exp(H[r * 2 * l + l + j]) * E[r * l + j];
+    }
+
+    @Override public void reparamBackward(Tensor dH, Tensor dZ, Tensor h, Tensor eps) {
+        int l = dZ.cols();
+        float[] D = d(dH), G = d(dZ), H = d(h), E = d(eps);
+        for (int r = 0; r < dZ.rows(); r++)
+            for (int j = 0; j < l; j++) {
+                float g = G[r * l + j];
+                D[r * 2 * l + j] = g;
+                D[r * 2 * l + l + j] = g * (float) Math.exp(H[r * 2 * l + l + j]) * E[r * l + j];
+            }
+    }
+
+    @Override public void mseForwardBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
+        float[] XH = d(xhat), X = d(x), D = d(dXhat);
+        int rows = x.rows(), cols = x.cols();
+        float scale = (float) (2.0 / x.size());
+        double total = 0;
+        int ub = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {           // one row at a time: a fixed summation order
+            int o = r * cols, j = 0;
+            FloatVector s = FloatVector.zero(S);
+            for (; j < ub; j += L) {
+                FloatVector e = FloatVector.fromArray(S, XH, o + j).sub(FloatVector.fromArray(S, X, o + j));
+                s = e.fma(e, s);
+                e.mul(scale).intoArray(D, o + j);
+            }
+            double rowSum = s.reduceLanes(VectorOperators.ADD);
+            for (; j < cols; j++) {
+                float e = XH[o + j] - X[o + j];
+                rowSum += e * e;
+                D[o + j] = e * scale;
+            }
+            total += rowSum;
+        }
+        d(acc)[accIndex] += (float) (total / cols);
+    }
+
+    @Override public void klForwardBackward(Tensor dHq, Tensor dHp, Tensor hq, Tensor hp, float weight, Tensor acc, int accIndex) {
+        int l = hq.cols() / 2, b = hq.rows();
+        float[] Q = d(hq), P = d(hp), DQ = d(dHq), DP = d(dHp);
+        float scale = weight / b;
+        double total = 0;
+        for (int r = 0; r < b; r++)
+            for (int j = 0; j < l; j++) {
+                int im = r * 2 * l + j, is = im + l;
+                float mu = Q[im], ls = Q[is], pm = P[im], pls = P[is];
+                float var = (float) Math.exp(2 * ls), pinv = (float) Math.exp(-2 * pls), diff = mu - pm;
+                total += pls - ls + 0.5 * (var + diff * diff) * pinv - 0.5;
+                DQ[im] += scale * diff * pinv;
+                DQ[is] += scale * (var * pinv - 1f);
+                DP[im] = -scale * diff * pinv;
+                DP[is] = scale * (1f - (var + diff * diff) * pinv);
+            }
+        d(acc)[accIndex] += (float) total;
+    }
+
+    @Override public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
+        float[] P = d(param), G = d(grad), M = d(m), V = d(v);
+        float b1c = 1 - beta1, b2c = 1 - beta2, step = lr / bc1, ibc2 = 1f / bc2;
+        elementwise(param.size(), (from, to) -> {
+            int i = from, ub = from + S.loopBound(to - from);
+            for (; i < ub; i += L) {
+                FloatVector g = FloatVector.fromArray(S, G, i);
+                FloatVector mm = FloatVector.fromArray(S, M, i).mul(beta1).add(g.mul(b1c));
+                FloatVector vv = FloatVector.fromArray(S, V, i).mul(beta2).add(g.mul(g).mul(b2c));
+                mm.intoArray(M, i);
+                vv.intoArray(V, i);
+                FloatVector denom = vv.mul(ibc2).sqrt().add(eps);
+                FloatVector.fromArray(S, P, i).sub(mm.mul(step).div(denom)).intoArray(P, i);
+            }
+            for (; i < to; i++) {
+                M[i] = beta1 * M[i] + b1c * G[i];
+                V[i] = beta2 * V[i] + b2c * G[i] * G[i];
+                P[i] -= step * M[i] / ((float) Math.sqrt(V[i] * ibc2) + eps);
+            }
+        });
+    }
+
+    @Override public void randomNormal(Tensor out, long seed, long stream) {
+        float[] o = d(out);
+        int n = Math.toIntExact(out.size());
+        if (n < 4096) { Philox.normals(o, 0, n, seed, stream); return; }
+        int t = pool.threads();
+        pool.run(t, i -> Philox.normals(o, (int) ((long) n * i / t), (int) ((long) n * (i + 1) / t), seed, stream));
+    }
+
+    @Override public void close() { pool.close(); }
+}

@@ -1,0 +1,235 @@
+package cvae.kernels;
+
+import cvae.kernels.cpu.CpuBackend;
+import cvae.kernels.reference.ReferenceBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The op test matrix: every op of every CPU-side backend against {@code reference}, on
+ * random inputs, with sizes that leave vector tails (odd columns, rows not a multiple
+ * of the micro-kernel's 8). The CUDA backend runs the same checks in its own test.
+ */
+class BackendOpsTest {
+    static final ReferenceBackend REF = new ReferenceBackend();
+    static final List<Backend> BACKENDS = new ArrayList<>();
+
+    @BeforeAll static void open() {
+        BACKENDS.add(new CpuBackend(1));
+        BACKENDS.add(new CpuBackend(2));
+        BACKENDS.add(new CpuBackend(3));
+    }
+
+    @AfterAll static void close() { BACKENDS.forEach(Backend::close); }
+
+    static Stream<Arguments> backends() { return Stream.of(0, 1, 2).map(i -> Arguments.of(i)); }
+
+    static float[] random(SplittableRandom r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        return a;
+    }
+
+    static Tensor put(Backend b, int rows, int cols, float[] v) {
+        Tensor t = b.tensor(rows, cols);
+        b.upload(t, v);
+        return t;
+    }
+
+    static float[] get(Backend b, Tensor t) {
+        float[] v = new float[(int) t.size()];
+        b.download(v, t);
+        return v;
+    }
+
+    static void close(String what, float[] expected, float[] actual, double tol) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i], a = actual[i];
+            assertTrue(Math.abs(e - a) <= tol * Math.max(1, Math.abs(e)),
+                    what + ": element " + i + " expected " + e + " got " + a);
+        }
+    }
+
+    @ParameterizedTest(name = "gemm on backend {0}")
+    @MethodSource("backends")
+    void gemmAllTransposesAndOddSizes(int which) {
+        Backend b = BACKENDS.get(which);
+        SplittableRandom r = new SplittableRandom(1);
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {8, 32, 16}, {17, 33, 9}, {64, 512, 794}, {13, 784, 512}, {64, 40, 512},
+                {512, 794, 64}, {31, 47, 129}, {9, 100, 3}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int ta = 0; ta < 2; ta++)
+                for (int tb = 0; tb < 2; tb++) {
+                    boolean transA = ta == 1, transB = tb == 1;
+                    float[] av = random(r, m * k, 1), bv = random(r, k * n, 1), cv = random(r, m * n, 1);
+                    for (float beta : new float[]{0f, 1f, 0.5f}) {
+                        float alpha = beta == 0.5f ? -2f : 1f;
+                        float[] exp = run(REF, transA, transB, m, n, k, av, bv, cv, alpha, beta);
+                        float[] act = run(b, transA, transB, m, n, k, av, bv, cv, alpha, beta);
+                        close("gemm " + m + "x" + n + "x" + k + " tA=" + transA + " tB=" + transB + " beta=" + beta, exp, act, 2e-5 * Math.sqrt(k));
+                    }
+                }
+        }
+    }
+
+    static float[] run(Backend be, boolean ta, boolean tb, int m, int n, int k, float[] av, float[] bv, float[] cv, float alpha, float beta) {
+        Tensor a = ta ? put(be, k, m, av) : put(be, m, k, av);
+        Tensor bb = tb ? put(be, n, k, bv) : put(be, k, n, bv);
+        Tensor c = put(be, m, n, cv);
+        be.gemm(c, ta, a, tb, bb, alpha, beta);
+        return get(be, c);
+    }
+
+    @ParameterizedTest(name = "element-wise ops on backend {0}")
+    @MethodSource("backends")
+    void elementwiseAndLayerOps(int which) {
+        Backend b = BACKENDS.get(which);
+        SplittableRandom r = new SplittableRandom(2);
+        for (int[] s : new int[][]{{1, 1}, {3, 17}, {64, 784}, {33, 40001 / 33}, {100, 513}}) {
+            int rows = s[0], cols = s[1], n = rows * cols;
+            float[] x = random(r, n, 4), g = random(r, n, 1), bias = random(r, cols, 1);
+            for (Backend be : new Backend[]{REF, b}) assertNotNull(be);
+            // bias
+            close("addBias", apply(REF, rows, cols, x, (be, t) -> be.addBias(t, put(be, 1, cols, bias))),
+                    apply(b, rows, cols, x, (be, t) -> be.addBias(t, put(be, 1, cols, bias))), 1e-6);
+            close("biasBackward", biasGrad(REF, rows, cols, g), biasGrad(b, rows, cols, g), 1e-5 * Math.sqrt(rows));
+            // activations (forward, then backward given the forward output)
+            close("relu", apply(REF, rows, cols, x, (be, t) -> be.reluForward(t, t)), apply(b, rows, cols, x, (be, t) -> be.reluForward(t, t)), 0);
+            close("sigmoid", apply(REF, rows, cols, x, (be, t) -> be.sigmoidForward(t, t)), apply(b, rows, cols, x, (be, t) -> be.sigmoidForward(t, t)), 1e-6);
+            float[] y = apply(REF, rows, cols, x, (be, t) -> be.sigmoidForward(t, t));
+            close("sigmoidBackward", apply(REF, rows, cols, g, (be, t) -> be.sigmoidBackward(t, t, put(be, rows, cols, y))),
+                    apply(b, rows, cols, g, (be, t) -> be.sigmoidBackward(t, t, put(be, rows, cols, y))), 1e-6);
+            float[] ry = apply(REF, rows, cols, x, (be, t) -> be.reluForward(t, t));
+            close("reluBackward", apply(REF, rows, cols, g, (be, t) -> be.reluBackward(t, t, put(be, rows, cols, ry))),
+                    apply(b, rows, cols, g, (be, t) -> be.reluBackward(t, t, put(be, rows, cols, ry))), 0);
+            // Adam
+            float[] p0 = random(r, n, 1), m0 = random(r, n, 0.1), v0 = random(r, n, 0.01);
+            for (int i = 0; i < n; i++) v0[i] = Math.abs(v0[i]);
+            close("adam", adam(REF, rows, cols, p0, g, m0, v0), adam(b, rows, cols, p0, g, m0, v0), 1e-5);
+            // MSE
+            float[] target = random(r, n, 1);
+            close("mse", mse(REF, rows, cols, x, target), mse(b, rows, cols, x, target), 1e-5);
+        }
+    }
+
+    interface Op { void apply(Backend be, Tensor t); }
+
+    static float[] apply(Backend be, int rows, int cols, float[] x, Op op) {
+        Tensor t = put(be, rows, cols, x);
+        op.apply(be, t);
+        return get(be, t);
+    }
+
+    static float[] biasGrad(Backend be, int rows, int cols, float[] g) {
+        Tensor db = be.tensor(1, cols);
+        be.biasBackward(db, put(be, rows, cols, g));
+        return get(be, db);
+    }
+
+    static float[] adam(Backend be, int rows, int cols, float[] p0, float[] g, float[] m0, float[] v0) {
+        Tensor p = put(be, rows, cols, p0), m = put(be, rows, cols, m0), v = put(be, rows, cols, v0);
+        be.adamStep(p, put(be, rows, cols, g), m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00399f);
+        float[] out = new float[3 * rows * cols];
+        System.arraycopy(get(be, p), 0, out, 0, rows * cols);
+        System.arraycopy(get(be, m), 0, out, rows * cols, rows * cols);
+        System.arraycopy(get(be, v), 0, out, 2 * rows * cols, rows * cols);
+        return out;
+    }
+
+    static float[] mse(Backend be, int rows, int cols, float[] xh, float[] x) {
+        Tensor d = be.tensor(rows, cols), acc = be.tensor(1, 2);
+        be.fill(acc, 0.25f);
+        be.mseForwardBackward(d, put(be, rows, cols, xh), put(be, rows, cols, x), acc, 1);
+        float[] g = get(be, d), a = get(be, acc);
+        float[] out = new float[g.length + 2];
+        System.arraycopy(g, 0, out, 0, g.length);
+        out[g.length] = a[0];
+        out[g.length + 1] = a[1];
+        return out;
+    }
+
+    @ParameterizedTest(name = "latent ops on backend {0}")
+    @MethodSource("backends")
+    void latentOps(int which) {
+        Backend b = BACKENDS.get(which);
+        SplittableRandom r = new SplittableRandom(3);
+        for (int[] s : new int[][]{{1, 1}, {7, 3}, {64, 20}, {65, 21}}) {
+            int rows = s[0], l = s[1];
+            float[] hq = random(r, rows * 2 * l, 1), hp = random(r, rows * 2 * l, 1), eps = random(r, rows * l, 2), dz = random(r, rows * l, 1);
+            close("reparamForward", latent(REF, rows, l, hq, hp, eps, dz, 0), latent(b, rows, l, hq, hp, eps, dz, 0), 1e-6);
+            close("reparamBackward", latent(REF, rows, l, hq, hp, eps, dz, 1), latent(b, rows, l, hq, hp, eps, dz, 1), 1e-6);
+            close("kl", latent(REF, rows, l, hq, hp, eps, dz, 2), latent(b, rows, l, hq, hp, eps, dz, 2), 1e-5);
+        }
+    }
+
+    static float[] latent(Backend be, int rows, int l, float[] hq, float[] hp, float[] eps, float[] dz, int what) {
+        Tensor q = put(be, rows, 2 * l, hq), p = put(be, rows, 2 * l, hp), e = put(be, rows, l, eps);
+        switch (what) {
+            case 0: { Tensor z = be.tensor(rows, l); be.reparamForward(z, q, e); return get(be, z); }
+            case 1: { Tensor dh = be.tensor(rows, 2 * l); be.reparamBackward(dh, put(be, rows, l, dz), q, e); return get(be, dh); }
+            default: {
+                Tensor dq = put(be, rows, 2 * l, hp), dp = be.tensor(rows, 2 * l), acc = be.tensor(1, 3);
+                be.klForwardBackward(dq, dp, q, p, 0.7f, acc, 2);
+                float[] a = get(be, dq), c = get(be, dp), k = get(be, acc);
+                float[] out = new float[a.length + c.length + 1];
+                System.arraycopy(a, 0, out, 0, a.length);
+                System.arraycopy(c, 0, out, a.length, c.length);
+                out[out.length - 1] = k[2];
+                return out;
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "data movement and random numbers on backend {0}")
+    @MethodSource("backends")
+    void dataMovementAndRandom(int which) {
+        Backend b = BACKENDS.get(which);
+        SplittableRandom r = new SplittableRandom(4);
+        int rows = 37, ca = 13, cb = 10;
+        float[] a = random(r, rows * ca, 1), bb = random(r, rows * cb, 1);
+        float[][] outs = new float[2][];
+        for (int t = 0; t < 2; t++) {
+            Backend be = t == 0 ? REF : b;
+            Tensor o = be.tensor(rows, ca + cb);
+            be.concatColumns(o, put(be, rows, ca, a), put(be, rows, cb, bb));
+            Tensor sl = be.tensor(rows, ca);
+            be.sliceColumns(sl, o, 0);
+            Tensor g = be.tensor(5, ca + cb);
+            be.gatherRows(g, o, be.indices(new int[]{36, 0, 5, 5, 17, 2}), 1);
+            Tensor n = be.tensor(33, 129);
+            be.randomNormal(n, 12345L, 7L);
+            float[] o1 = get(be, o), o2 = get(be, sl), o3 = get(be, g), o4 = get(be, n);
+            float[] all = new float[o1.length + o2.length + o3.length + o4.length];
+            System.arraycopy(o1, 0, all, 0, o1.length);
+            System.arraycopy(o2, 0, all, o1.length, o2.length);
+            System.arraycopy(o3, 0, all, o1.length + o2.length, o3.length);
+            System.arraycopy(o4, 0, all, o1.length + o2.length + o3.length, o4.length);
+            outs[t] = all;
+        }
+        assertArrayEquals(outs[0], outs[1], "data movement and Philox normals must match the reference exactly");
+    }
+
+    @ParameterizedTest(name = "views of fewer rows on backend {0}")
+    @MethodSource("backends")
+    void rowViewsShareStorage(int which) {
+        Backend b = BACKENDS.get(which);
+        Tensor t = b.tensor(4, 3);
+        Tensor v = t.rows(2);
+        assertEquals(2, v.rows());
+        b.fill(v, 1f);
+        float[] all = get(b, t);
+        assertArrayEquals(new float[]{1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, all);
+    }
+}
