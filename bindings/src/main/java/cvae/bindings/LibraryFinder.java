@@ -79,7 +79,10 @@ public final class LibraryFinder {
         Search search = new Search(spec);
         for (String var : spec.envVars()) {
             String value = env.apply(var);
-            if (value == null || value.isBlank()) continue;
+            if (value == null || value.isBlank()) {
+                search.note(var + " (not set)");
+                continue;
+            }
             Path p = Path.of(value.trim());
             if (Files.isRegularFile(p)) return new Found(p, var);
             String why = var + "=" + value.trim();
@@ -89,10 +92,9 @@ public final class LibraryFinder {
             if (search.dir(Path.of(dir), "LD_LIBRARY_PATH") instanceof Found f) return f;
         }
         if (spec.useCudaHome()) {
-            String home = firstSet("CUDA_HOME", "CUDA_PATH");
-            String why = home != null ? (env.apply("CUDA_HOME") != null ? "CUDA_HOME" : "CUDA_PATH")
-                                      : "CUDA_HOME default";
-            Path root = Path.of(home != null ? home : "/usr/local/cuda");
+            String var = firstSet("CUDA_HOME", "CUDA_PATH");
+            String why = var != null ? var : "CUDA_HOME default";
+            Path root = Path.of(var != null ? env.apply(var).trim() : "/usr/local/cuda");
             for (String sub : List.of("lib64", "lib", "targets/x86_64-linux/lib")) {
                 if (search.dir(root.resolve(sub), why) instanceof Found f) return f;
             }
@@ -118,10 +120,11 @@ public final class LibraryFinder {
         throw new NativeLibraryNotFoundException(spec, search.searched(), null);
     }
 
+    /** The first of {@code vars} that is set to something, or null. */
     private String firstSet(String... vars) {
         for (String v : vars) {
             String value = env.apply(v);
-            if (value != null && !value.isBlank()) return value.trim();
+            if (value != null && !value.isBlank()) return v;
         }
         return null;
     }

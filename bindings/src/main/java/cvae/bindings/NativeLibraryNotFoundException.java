@@ -23,6 +23,12 @@ public class NativeLibraryNotFoundException extends RuntimeException {
     /** The places searched, each as "path (why)". */
     public List<String> searched() { return searched; }
 
+    /** The message without the list of places: what is missing and how to fix it, in one line. */
+    public String summary() {
+        String first = getMessage().lines().findFirst().orElse("");
+        return first + " To fix: " + spec.fixHint();
+    }
+
     private static String message(LibrarySpec spec, List<String> searched, String detail) {
         StringBuilder sb = new StringBuilder();
         sb.append(spec.displayName()).append(" library not found (")

@@ -95,56 +95,49 @@ public final class CpuBackend implements Backend {
         int k = transA ? a.rows() : a.cols();
         if ((transA ? a.cols() : a.rows()) != m || (transB ? b.cols() : b.rows()) != k || (transB ? b.rows() : b.cols()) != n)
             throw new IllegalArgumentException("gemm shapes: C " + c + ", A " + a + (transA ? "ᵀ" : "") + ", B " + b + (transB ? "ᵀ" : ""));
-        float[] A = d(a), B = d(b), C = d(c);
-        if (!transB) {
-            if (transA) {                                    // A is K×M: transpose it (an activation, small)
-                float[] at = scratch(0, (long) m * k);
-                Gemm.transpose(A, k, m, at);
-                A = at;
-            }
-            product(A, k, B, n, C, m, n, k, alpha, beta);
+        final float[] A = d(a), C = d(c);
+        float[] B = d(b);
+        if (transB && !transA) {
+            final float[] Bf = B;               // forward of a linear layer: dot products along K, both read in place
+            split(m, n, 4, 4, (i0, i1, j0, j1) -> Gemm.productTransB(A, k, Bf, k, C, n, i0, i1, k, j0, j1, alpha, beta));
             return;
         }
-        // B is given as N×K. Transpose whichever of B and A is smaller.
-        if (!transA && (long) n * k <= (long) m * k) {
+        if (transB) {                          // Aᵀ·Bᵀ (not used by the model): make B K×N first
             float[] bt = scratch(1, (long) k * n);
             Gemm.transpose(B, n, k, bt);
-            product(A, k, bt, n, C, m, n, k, alpha, beta);
-            return;
+            B = bt;
         }
-        // Cᵀ (N×M) = B (N×K, in place) · op(A)ᵀ (K×M): a weight matrix B is read in place.
         float[] at;
-        if (transA) at = A;                                  // A is K×M already
-        else { at = scratch(0, (long) k * m); Gemm.transpose(A, m, k, at); }
-        float[] ct = scratch(2, (long) n * m);
-        product(B, k, at, m, ct, n, m, k, 1f, 0f);
-        // C = alpha · (Cᵀ)ᵀ + beta · C
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) {
-                float v = alpha * ct[j * m + i];
-                C[i * n + j] = beta == 0f ? v : v + beta * C[i * n + j];
-            }
+        if (transA) at = A;                    // weight gradient dW = dYᵀ·X: A is already K×M
+        else {                                 // input gradient dX = dY·W: transpose the (small) activation
+            at = scratch(0, (long) k * m);
+            Gemm.transpose(A, m, k, at);
+        }
+        final float[] bb = B;
+        split(m, n, Gemm.MR, Gemm.NR, (i0, i1, j0, j1) -> Gemm.productTransA(at, m, bb, n, C, n, i0, i1, k, j0, j1, alpha, beta));
     }
 
-    /** C[m×n] = alpha·A[m×k]·B[k×n] + beta·C, split across threads by columns or rows. */
-    private void product(float[] a, int lda, float[] b, int ldb, float[] c, int m, int n, int k, float alpha, float beta) {
-        int panels = (n + Gemm.NR - 1) / Gemm.NR;
+    private interface Block { void run(int i0, int i1, int j0, int j1); }
+
+    /**
+     * Splits C (m×n) between the threads, by columns when there are enough column
+     * blocks of width {@code nb}, else by rows in multiples of {@code mb}.
+     */
+    private void split(int m, int n, int mb, int nb, Block body) {
         int t = pool.threads();
-        long work = (long) m * n * k;
-        if (t == 1 || work < 200_000) {
-            Gemm.product(a, 0, lda, b, 0, ldb, c, 0, n, m, k, 0, n, alpha, beta);
-        } else if (panels >= 2 * t || m < 2 * Gemm.MR * t) {
-            int tasks = Math.min(panels, t);
+        int colBlocks = (n + nb - 1) / nb, rowBlocks = (m + mb - 1) / mb;
+        if (t == 1 || (long) m * n < 4096) { body.run(0, m, 0, n); return; }
+        if (colBlocks >= 2 * t || colBlocks >= rowBlocks) {
+            int tasks = Math.min(t, colBlocks);
             pool.run(tasks, i -> {
-                int p0 = (int) ((long) panels * i / tasks), p1 = (int) ((long) panels * (i + 1) / tasks);
-                int j0 = p0 * Gemm.NR, j1 = Math.min(n, p1 * Gemm.NR);
-                if (j0 < j1) Gemm.product(a, 0, lda, b, 0, ldb, c, 0, n, m, k, j0, j1, alpha, beta);
+                int j0 = (int) ((long) colBlocks * i / tasks) * nb, j1 = Math.min(n, (int) ((long) colBlocks * (i + 1) / tasks) * nb);
+                if (j0 < j1) body.run(0, m, j0, j1);
             });
         } else {
-            int blocks = (m + Gemm.MR - 1) / Gemm.MR;
-            pool.run(t, i -> {
-                int r0 = (int) ((long) blocks * i / t) * Gemm.MR, r1 = Math.min(m, (int) ((long) blocks * (i + 1) / t) * Gemm.MR);
-                if (r0 < r1) Gemm.product(a, r0 * lda, lda, b, 0, ldb, c, r0 * n, n, r1 - r0, k, 0, n, alpha, beta);
+            int tasks = Math.min(t, rowBlocks);
+            pool.run(tasks, i -> {
+                int i0 = (int) ((long) rowBlocks * i / tasks) * mb, i1 = Math.min(m, (int) ((long) rowBlocks * (i + 1) / tasks) * mb);
+                if (i0 < i1) body.run(i0, i1, 0, n);
             });
         }
     }
