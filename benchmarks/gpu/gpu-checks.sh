@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Every GPU check of the CUDA backend in one call of the device tool (see README.md here):
+#  1. machine facts and `harness info`;
+#  2. the op test matrix (CudaBackendTest: every op against the reference backend);
+#  3. a training run on cuda compared epoch by epoch with the cpu backend's curve;
+#  4. epoch times at batch 64 and 1024, cuda backend next to PyTorch eager, same GPU.
+# Needs the bundle made by prepare-bundle.sh in .device/ (a jlinked JDK 25, the jars,
+# MNIST gzipped). Writes its logs to $OUT (or /tmp/gpu-out).
+set -u
+OUT="${OUT:-/tmp/gpu-out}"
+mkdir -p "$OUT"
+D=.device
+tar xzf "$D/jdk.tgz" -C /tmp
+JAVA=/tmp/jdk-gpu/bin/java
+FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+H=("$JAVA" "${FLAGS[@]}" -Dcvae.progress=false -jar "$D/harness.jar")
+LOG="$OUT/gpu-log.txt"
+EPOCHS_TIMING="${EPOCHS_TIMING:-3}"
+step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
+
+{
+step "machine"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+nproc; grep -m1 "model name" /proc/cpuinfo
+python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, 'cudnn', torch.backends.cudnn.version())"
+python3 -c "import site; print(site.getsitepackages())"; ls "$(python3 -c 'import site; print(site.getsitepackages()[0])')/nvidia" 2>&1 | tr '\n' ' '; echo
+ldconfig -p | grep -E "libcuda\.so|libcudnn\.so|libcublas\.so|libcudart\.so" | head
+step "harness info"
+"${H[@]}" info
+} > "$LOG" 2>&1
+
+step "op test matrix (CudaBackendTest)" >> "$LOG"
+timeout 240 "$JAVA" "${FLAGS[@]}" -jar "$D/junit-platform-console-standalone-1.14.1.jar" execute \
+  --class-path "$D/harness.jar:$D/kernels-tests.jar" --select-class cvae.kernels.cuda.CudaBackendTest \
+  --details=tree --disable-banner > "$OUT/gpu-tests.txt" 2>&1
+echo "exit code $?" >> "$LOG"; tail -25 "$OUT/gpu-tests.txt" >> "$LOG"
+
+{
+step "cuda, batch 64, $EPOCHS_TIMING epochs"
+timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_TIMING" --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64
+cat /tmp/run-cuda-64/metrics.csv
+step "cpu ($(nproc) threads), batch 64, 2 epochs: the curve to compare with"
+timeout 300 "${H[@]}" train --backend cpu --epochs 2 --batch-size 64 --data "$D/mnist" --out /tmp/run-cpu-64
+cat /tmp/run-cpu-64/metrics.csv
+step "cuda, batch 1024, $EPOCHS_TIMING epochs"
+timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_TIMING" --batch-size 1024 --data "$D/mnist" --out /tmp/run-cuda-1024
+cat /tmp/run-cuda-1024/metrics.csv
+step "PyTorch eager, batch 64"
+PYTHONUNBUFFERED=1 timeout 300 python3 benchmarks/gpu/torch_cvae.py --data "$D/mnist" --batch-size 64 --epochs "$EPOCHS_TIMING"
+step "PyTorch eager, batch 1024"
+PYTHONUNBUFFERED=1 timeout 300 python3 benchmarks/gpu/torch_cvae.py --data "$D/mnist" --batch-size 1024 --epochs "$EPOCHS_TIMING"
+step "done"
+} >> "$LOG" 2>&1
+cp /tmp/run-cuda-64/samples/epoch0001.png "$OUT/cuda-b64-epoch0001.png" 2>/dev/null
+cp /tmp/run-cuda-64/curves.png "$OUT/cuda-b64-curves.png" 2>/dev/null
+cat "$LOG"
