@@ -74,6 +74,9 @@ __host__ __device__ inline void adam_element(float* p, float g, float* m, float*
                                              float lr, float b1, float b2, float eps, float bc1, float bc2) {
     float mi = b1 * *m + (1 - b1) * g;
     float vi = b2 * *v + (1 - b2) * g * g;
+    // Subnormal moments are flushed to zero, as on the CPU (see Backend.adamStep).
+    if (fabsf(mi) < 1.17549435e-38f) mi = 0.0f;
+    if (vi < 1.17549435e-38f) vi = 0.0f;
     *m = mi;
     *v = vi;
     *p -= lr * (mi / bc1) / (sqrtf(vi / bc2) + eps);

@@ -232,4 +232,22 @@ class BackendOpsTest {
         float[] all = get(b, t);
         assertArrayEquals(new float[]{1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, all);
     }
+
+    @ParameterizedTest(name = "Adam flushes subnormal moments on backend {0}")
+    @MethodSource("backends")
+    void adamFlushesSubnormalMoments(int which) {
+        for (Backend be : new Backend[]{REF, BACKENDS.get(which)}) {
+            int n = 37;                                  // a vector body and a tail
+            float[] p = new float[n], g = new float[n], m = new float[n], v = new float[n];
+            java.util.Arrays.fill(p, 1f);
+            java.util.Arrays.fill(m, 1.2e-38f);          // 0.9 · m is subnormal
+            java.util.Arrays.fill(v, 1.18e-38f);         // 0.999 · v is subnormal
+            float[] out = adam(be, 1, n, p, g, m, v);
+            for (int i = 0; i < n; i++) {
+                assertEquals(0f, out[n + i], be.name() + ": m[" + i + "] flushed");
+                assertEquals(0f, out[2 * n + i], be.name() + ": v[" + i + "] flushed");
+                assertEquals(1f, out[i], be.name() + ": p[" + i + "] unchanged");
+            }
+        }
+    }
 }

@@ -4,11 +4,9 @@ import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Composite;
-import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Shape;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
@@ -66,6 +64,11 @@ public final class LinePlot {
     private static final int PAD = 12;
     private static final int TICK = 5;
     private static final int TICK_MINOR = 3;
+    /** Text sizes, in screen pixels per {@link BitmapFont} pixel. */
+    static final int TITLE_SCALE = 2;
+    static final int LABEL_SCALE = 2;
+    static final int TICK_SCALE = 1;
+    static final int LEGEND_SCALE = 2;
 
     private LinePlot() {}
 
@@ -103,19 +106,15 @@ public final class LinePlot {
 
         BufferedImage img = Png.canvas(width, height);
         Graphics2D g = Png.graphics(img);
-        Font titleFont = Png.font(Font.BOLD, 16);
-        Font labelFont = Png.font(Font.PLAIN, 14);
-        Font tickFont = Png.font(Font.PLAIN, 12);
-        Font legendFont = Png.font(Font.PLAIN, 13);
 
         boolean hasTitle = !blank(title), hasX = !blank(xLabel), hasY = !blank(yLabel);
-        double titleH = g.getFontMetrics(titleFont).getHeight();
-        double labelH = g.getFontMetrics(labelFont).getHeight();
-        double tickH = g.getFontMetrics(tickFont).getHeight();
+        int titleH = BitmapFont.height(TITLE_SCALE);
+        int labelH = BitmapFont.height(LABEL_SCALE);
+        int tickH = BitmapFont.height(TICK_SCALE);
 
         // vertical layout first: it fixes the plot height, hence the y ticks
-        int top = (int) Math.ceil(PAD + (hasTitle ? titleH + 8 : 4));
-        int bottom = (int) Math.ceil(PAD + (hasX ? labelH + 4 : 0) + tickH + 4 + TICK);
+        int top = PAD + (hasTitle ? titleH + 8 : 4);
+        int bottom = PAD + (hasX ? labelH + 4 : 0) + tickH + 4 + TICK;
         int plotH = height - top - bottom;
 
         // data ranges
@@ -139,10 +138,9 @@ public final class LinePlot {
         Axis yAxis = logY ? logAxis(yMin, yMax, Math.max(3, plotH / 45))
                           : linearAxis(yMin, yMax, Math.max(3, plotH / 45), false);
 
-        g.setFont(tickFont);
-        double yTickW = 0;
-        for (Tick t : yAxis.ticks) yTickW = Math.max(yTickW, width(g, t.label));
-        int left = (int) Math.ceil(PAD + (hasY ? labelH + 6 : 0) + yTickW + 6 + TICK);
+        int yTickW = 0;
+        for (Tick t : yAxis.ticks) yTickW = Math.max(yTickW, BitmapFont.width(t.label, TICK_SCALE));
+        int left = PAD + (hasY ? labelH + 6 : 0) + yTickW + 6 + TICK;
         int right = 28;
         int plotW = width - left - right;
         if (plotW < 50 || plotH < 50) throw new IllegalArgumentException("plot too small for its labels");
@@ -187,43 +185,36 @@ public final class LinePlot {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
 
         // tick labels
-        g.setColor(TEXT);
-        g.setFont(tickFont);
         for (Tick t : xAxis.ticks) {
             double px = map.px(t.value);
-            double w = width(g, t.label);
-            double x = Math.min(width - 2 - w, Math.max(2, px - w / 2));
-            g.drawString(t.label, (float) x, (float) (top + plotH + TICK + 3 + g.getFontMetrics().getAscent()));
+            int w = BitmapFont.width(t.label, TICK_SCALE);
+            double x = Math.min(width - 2 - w, Math.max(2, px - w / 2.0));
+            BitmapFont.draw(g, t.label, BitmapFont.round(x), top + plotH + TICK + 4, TICK_SCALE, TEXT);
         }
         for (Tick t : yAxis.ticks) {
-            double w = width(g, t.label);
-            SampleGrid.drawMiddle(g, t.label, left - TICK - 5 - w, map.py(t.value));
+            int w = BitmapFont.width(t.label, TICK_SCALE);
+            BitmapFont.drawMiddle(g, t.label, left - TICK - 5 - w, map.py(t.value), TICK_SCALE, false, TEXT);
         }
 
         // title and axis labels
         if (hasTitle) {
-            g.setFont(titleFont);
             String s = title.strip();
-            double w = width(g, s);
-            double x = Math.max(PAD, Math.min(left + plotW / 2.0 - w / 2, width - PAD - w));
+            int w = BitmapFont.boldWidth(s, TITLE_SCALE);
+            double x = Math.max(PAD, Math.min(left + plotW / 2.0 - w / 2.0, width - PAD - w));
             if (w > width - 2 * PAD) x = PAD;
-            g.drawString(s, (float) x, (float) (PAD + g.getFontMetrics().getAscent()));
+            BitmapFont.drawBold(g, s, BitmapFont.round(x), PAD, TITLE_SCALE, TEXT);
         }
-        g.setFont(labelFont);
         if (hasX) {
             String s = xLabel.strip();
-            double w = width(g, s);
-            g.drawString(s, (float) Math.max(2, left + plotW / 2.0 - w / 2),
-                    (float) (height - PAD - g.getFontMetrics().getDescent()));
+            int w = BitmapFont.width(s, LABEL_SCALE);
+            BitmapFont.draw(g, s, BitmapFont.round(Math.max(2, left + plotW / 2.0 - w / 2.0)),
+                    height - PAD - labelH, LABEL_SCALE, TEXT);
         }
         if (hasY) {
             String s = yLabel.strip();
-            double w = width(g, s);
-            AffineTransform saved = g.getTransform();
-            g.translate(PAD + g.getFontMetrics().getAscent(), top + plotH / 2.0 + w / 2);
-            g.rotate(-Math.PI / 2);
-            g.drawString(s, 0f, 0f);
-            g.setTransform(saved);
+            int w = BitmapFont.width(s, LABEL_SCALE);
+            BitmapFont.drawVertical(g, s, PAD, BitmapFont.round(Math.max(2, top + plotH / 2.0 - w / 2.0)),
+                    LABEL_SCALE, TEXT);
         }
 
         // series, clipped to the plot area
@@ -270,13 +261,12 @@ public final class LinePlot {
         g.setClip(savedClip);
 
         if (empty) {
-            g.setColor(new Color(0x88, 0x88, 0x88));
-            g.setFont(labelFont);
             String s = "no data";
-            SampleGrid.drawMiddle(g, s, left + plotW / 2.0 - width(g, s) / 2, top + plotH / 2.0);
+            BitmapFont.drawCentered(g, s, left + plotW / 2.0, top + plotH / 2.0, left, left + plotW,
+                    LABEL_SCALE, false, new Color(0x88, 0x88, 0x88));
         }
 
-        drawLegend(g, series, markers, area, drawn, legendFont);
+        drawLegend(g, series, markers, area, drawn);
         g.dispose();
         return img;
     }
@@ -284,17 +274,17 @@ public final class LinePlot {
     // ---- legend ---------------------------------------------------------------------
 
     private static void drawLegend(Graphics2D g, List<Series> series, boolean markers, Rectangle2D area,
-                                   List<double[]> drawn, Font font) {
+                                   List<double[]> drawn) {
         List<Integer> named = new ArrayList<>();
         for (int i = 0; i < series.size(); i++) if (!blank(series.get(i).name())) named.add(i);
         if (named.isEmpty()) return;
-        g.setFont(font);
-        double rowH = g.getFontMetrics().getHeight() + 3;
+        int rowH = BitmapFont.lineHeight(LEGEND_SCALE);
+        int rowGap = rowH - BitmapFont.height(LEGEND_SCALE);
         double textW = 0;
-        for (int i : named) textW = Math.max(textW, width(g, series.get(i).name().strip()));
+        for (int i : named) textW = Math.max(textW, BitmapFont.width(series.get(i).name().strip(), LEGEND_SCALE));
         double sample = 28, inner = 8;
         double boxW = inner + sample + 8 + textW + inner;
-        double boxH = inner + named.size() * rowH + inner - 3;
+        double boxH = inner + named.size() * rowH - rowGap + inner;
         double off = 10;
         // corners in order of preference: upper right, upper left, lower left, lower right;
         // take the first one covering the fewest drawn points (matplotlib's 'best', simply)
@@ -328,14 +318,13 @@ public final class LinePlot {
         g.draw(box);
         for (int row = 0; row < named.size(); row++) {
             int si = named.get(row);
-            double cy = by + inner + row * rowH + (rowH - 3) / 2.0;
+            double cy = by + inner + row * rowH + BitmapFont.ascent(LEGEND_SCALE) / 2.0;
             Color c = PALETTE[si % PALETTE.length];
             g.setColor(c);
             g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.draw(new Line2D.Double(bx + inner, cy, bx + inner + sample, cy));
             if (markers) g.fill(marker(si, bx + inner + sample / 2, cy, 7));
-            g.setColor(TEXT);
-            SampleGrid.drawMiddle(g, series.get(si).name().strip(), bx + inner + sample + 8, cy);
+            BitmapFont.drawMiddle(g, series.get(si).name().strip(), bx + inner + sample + 8, cy, LEGEND_SCALE, false, TEXT);
         }
     }
 
@@ -527,9 +516,5 @@ public final class LinePlot {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
-    }
-
-    private static double width(Graphics2D g, String s) {
-        return g.getFontMetrics().getStringBounds(s, g).getWidth();
     }
 }

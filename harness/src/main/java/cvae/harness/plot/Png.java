@@ -1,6 +1,5 @@
 package cvae.harness.plot;
 
-import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -106,18 +105,15 @@ public final class Png {
         return img;
     }
 
-    /** Graphics with anti-aliased shapes and text (grayscale text AA: no LCD sub-pixels). */
+    /**
+     * Graphics with anti-aliased shapes. Text is drawn with {@link BitmapFont}, never with
+     * the JDK's fonts, so no text hints are needed.
+     */
     static Graphics2D graphics(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
         return g;
-    }
-
-    static Font font(int style, int size) {
-        return new Font(Font.SANS_SERIF, style, size);
     }
 }

@@ -1,9 +1,7 @@
 package cvae.harness.plot;
 
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,6 +46,10 @@ public final class SampleGrid {
     static final int LABEL_H = 20;
     static final int STACK_PAD = 12;
     static final int STACK_GAP = 6;
+    /** Text sizes, in screen pixels per {@link BitmapFont} pixel. */
+    static final int TITLE_SCALE = 2;
+    static final int LABEL_SCALE = 2;
+    static final int STACK_SCALE = 2;
 
     private static final Color TEXT = new Color(0x22, 0x22, 0x22);
 
@@ -125,16 +127,14 @@ public final class SampleGrid {
         }
 
         Graphics2D g = Png.graphics(img);
-        g.setColor(TEXT);
         if (hasTitle) {
-            g.setFont(Png.font(Font.BOLD, 16));
-            drawCentered(g, title.strip(), img.getWidth() / 2.0, MARGIN + TITLE_H / 2.0, MARGIN, img.getWidth() - MARGIN);
+            BitmapFont.drawCentered(g, title.strip(), img.getWidth() / 2.0, MARGIN + TITLE_H / 2.0,
+                    MARGIN, img.getWidth() - MARGIN, TITLE_SCALE, true, TEXT);
         }
-        g.setFont(Png.font(Font.PLAIN, 14));
         int labelTop = MARGIN + (hasTitle ? TITLE_H : 0);
         for (int k = 0; k < COLS; k++) {
-            drawCentered(g, Integer.toString(k), cellX(k) + CELL / 2.0, labelTop + LABEL_H / 2.0 - 1,
-                    0, img.getWidth());
+            BitmapFont.drawCentered(g, Integer.toString(k), cellX(k) + CELL / 2.0, labelTop + LABEL_H / 2.0 - 1,
+                    0, img.getWidth(), LABEL_SCALE, false, TEXT);
         }
         g.dispose();
         return img;
@@ -181,18 +181,13 @@ public final class SampleGrid {
             throw new IllegalArgumentException("need one label per image: " + images.size() + " images, "
                     + (labels == null ? "null" : labels.size()) + " labels");
         }
-        Font font = Png.font(Font.BOLD, 15);
-        BufferedImage probe = Png.canvas(1, 1);
-        Graphics2D pg = Png.graphics(probe);
-        pg.setFont(font);
-        double lineH = pg.getFontMetrics().getHeight();
-        double labelW = 0;
+        int lineH = BitmapFont.lineHeight(STACK_SCALE);
+        int labelW = 0;
         for (String label : labels) {
-            for (String line : lines(label)) labelW = Math.max(labelW, pg.getFontMetrics().getStringBounds(line, pg).getWidth());
+            for (String line : lines(label)) labelW = Math.max(labelW, BitmapFont.boldWidth(line, STACK_SCALE));
         }
-        pg.dispose();
 
-        int left = labelW > 0 ? (int) Math.ceil(labelW) + 2 * STACK_PAD : 0;
+        int left = labelW > 0 ? labelW + 2 * STACK_PAD : 0;
         int width = 0, height = 0;
         for (BufferedImage im : images) {
             width = Math.max(width, im.getWidth());
@@ -201,19 +196,18 @@ public final class SampleGrid {
         height += STACK_GAP * (images.size() - 1);
         BufferedImage out = Png.canvas(left + width, height);
         Graphics2D g = Png.graphics(out);
-        g.setFont(font);
-        g.setColor(TEXT);
         int y = 0;
         for (int i = 0; i < images.size(); i++) {
             BufferedImage im = images.get(i);
             g.drawImage(im, left, y, null);
             List<String> ls = lines(labels.get(i));
-            double top = y + im.getHeight() / 2.0 - ls.size() * lineH / 2.0;
+            // the block of lines (caps to last baseline) centred on the image, each line
+            // right-aligned against the image like a row heading
+            int blockH = (ls.size() - 1) * lineH + BitmapFont.ascent(STACK_SCALE);
+            int top = BitmapFont.round(y + im.getHeight() / 2.0 - blockH / 2.0);
             for (int j = 0; j < ls.size(); j++) {
-                double w = g.getFontMetrics().getStringBounds(ls.get(j), g).getWidth();
-                double cy = top + (j + 0.5) * lineH;
-                // right-aligned against the image, like a row heading
-                drawMiddle(g, ls.get(j), left - STACK_PAD - w, cy);
+                int w = BitmapFont.boldWidth(ls.get(j), STACK_SCALE);
+                BitmapFont.drawBold(g, ls.get(j), left - STACK_PAD - w, top + j * lineH, STACK_SCALE, TEXT);
             }
             y += im.getHeight() + STACK_GAP;
         }
@@ -249,20 +243,5 @@ public final class SampleGrid {
     private static List<String> lines(String label) {
         if (label == null || label.isBlank()) return List.of();
         return label.strip().lines().map(String::strip).toList();
-    }
-
-    /** Draws text centred on (cx, cy); if too wide for [minX, maxX], left-aligned at minX. */
-    private static void drawCentered(Graphics2D g, String s, double cx, double cy, double minX, double maxX) {
-        Rectangle2D b = g.getFontMetrics().getStringBounds(s, g);
-        double x = cx - b.getWidth() / 2.0;
-        if (b.getWidth() > maxX - minX) x = minX;
-        drawMiddle(g, s, x, cy);
-    }
-
-    /** Draws text from x with its cap-height centred on cy. */
-    static void drawMiddle(Graphics2D g, String s, double x, double cy) {
-        var fm = g.getFontMetrics();
-        double baseline = cy + (fm.getAscent() - fm.getDescent()) / 2.0;
-        g.drawString(s, (float) x, (float) baseline);
     }
 }

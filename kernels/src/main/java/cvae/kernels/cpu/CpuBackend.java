@@ -97,12 +97,12 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("gemm shapes: C " + c + ", A " + a + (transA ? "ᵀ" : "") + ", B " + b + (transB ? "ᵀ" : ""));
         final float[] A = d(a), C = d(c);
         float[] B = d(b);
-        if (transB && !transA) {
-            final float[] Bf = B;               // forward of a linear layer: dot products along K, both read in place
+        if (transB && !transA && k >= 4 * L) {   // forward of a linear layer: dot products along K, read in place
+            final float[] Bf = B;
             split(m, n, 4, 4, (i0, i1, j0, j1) -> Gemm.productTransB(A, k, Bf, k, C, n, i0, i1, k, j0, j1, alpha, beta));
             return;
         }
-        if (transB) {                          // Aᵀ·Bᵀ (not used by the model): make B K×N first
+        if (transB) {                          // short K (dot products would be mostly tail), or Aᵀ·Bᵀ: make B K×N first
             float[] bt = scratch(1, (long) k * n);
             Gemm.transpose(B, n, k, bt);
             B = bt;
@@ -302,14 +302,18 @@ public final class CpuBackend implements Backend {
                 FloatVector g = FloatVector.fromArray(S, G, i);
                 FloatVector mm = FloatVector.fromArray(S, M, i).mul(beta1).add(g.mul(b1c));
                 FloatVector vv = FloatVector.fromArray(S, V, i).mul(beta2).add(g.mul(g).mul(b2c));
+                // flush subnormal moments to zero (see Backend.adamStep)
+                mm = mm.blend(0f, mm.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+                vv = vv.blend(0f, vv.compare(VectorOperators.LT, Float.MIN_NORMAL));
                 mm.intoArray(M, i);
                 vv.intoArray(V, i);
                 FloatVector denom = vv.mul(ibc2).sqrt().add(eps);
                 FloatVector.fromArray(S, P, i).sub(mm.mul(step).div(denom)).intoArray(P, i);
             }
             for (; i < to; i++) {
-                M[i] = beta1 * M[i] + b1c * G[i];
-                V[i] = beta2 * V[i] + b2c * G[i] * G[i];
+                float mi = beta1 * M[i] + b1c * G[i], vi = beta2 * V[i] + b2c * G[i] * G[i];
+                M[i] = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
+                V[i] = vi < Float.MIN_NORMAL ? 0f : vi;
                 P[i] -= step * M[i] / ((float) Math.sqrt(V[i] * ibc2) + eps);
             }
         });

@@ -285,14 +285,21 @@ final class Gemm {
         if (ub < k) dotTail(a, a0, lda, b, b0, ldb, ub, k, out);
     }
 
-    /** Adds the K tail (fewer than one vector) of a 4×4 block, in scalar order after the vector part. */
+    /**
+     * Adds the K tail (fewer than one vector) of a 4×4 block, by masked loads: a scalar
+     * loop here cost as much as the whole vector body at K = 794.
+     */
     private static void dotTail(float[] a, int a0, int lda, float[] b, int b0, int ldb, int from, int k, float[] out) {
-        for (int r = 0; r < 4; r++)
-            for (int q = 0; q < 4; q++) {
-                float s = 0f;
-                for (int p = from; p < k; p++) s = Math.fma(a[a0 + r * lda + p], b[b0 + q * ldb + p], s);
-                out[r * 4 + q] += s;
-            }
+        VectorMask<Float> m = S.indexInRange(from, k);
+        FloatVector x0 = FloatVector.fromArray(S, a, a0 + from, m), x1 = FloatVector.fromArray(S, a, a0 + lda + from, m);
+        FloatVector x2 = FloatVector.fromArray(S, a, a0 + 2 * lda + from, m), x3 = FloatVector.fromArray(S, a, a0 + 3 * lda + from, m);
+        for (int q = 0; q < 4; q++) {
+            FloatVector y = FloatVector.fromArray(S, b, b0 + q * ldb + from, m);
+            out[q] += sum(x0.mul(y));
+            out[4 + q] += sum(x1.mul(y));
+            out[8 + q] += sum(x2.mul(y));
+            out[12 + q] += sum(x3.mul(y));
+        }
     }
 
     /** The edges of {@link #productTransB}: fewer than 4 rows or columns, one dot product at a time. */

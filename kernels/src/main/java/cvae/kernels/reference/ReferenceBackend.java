@@ -218,11 +218,14 @@ public final class ReferenceBackend implements Backend {
         sameShape(param, grad);
         float[] p = d(param), g = d(grad), M = d(m), V = d(v);
         for (int i = 0; i < param.size(); i++) {
-            M[i] = beta1 * M[i] + (1 - beta1) * g[i];
-            V[i] = beta2 * V[i] + (1 - beta2) * g[i] * g[i];
+            M[i] = flush(beta1 * M[i] + (1 - beta1) * g[i]);
+            V[i] = flush(beta2 * V[i] + (1 - beta2) * g[i] * g[i]);
             p[i] -= lr * (M[i] / bc1) / ((float) Math.sqrt(V[i] / bc2) + eps);
         }
     }
+
+    /** Subnormal to zero (see {@link Backend#adamStep}). */
+    static float flush(float x) { return Math.abs(x) < Float.MIN_NORMAL ? 0f : x; }
 
     @Override public void randomNormal(Tensor out, long seed, long stream) {
         Philox.normals(d(out), 0, (int) out.size(), seed, stream);

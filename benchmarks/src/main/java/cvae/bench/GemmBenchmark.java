@@ -1,0 +1,61 @@
+package cvae.bench;
+
+import cvae.kernels.Backend;
+import cvae.kernels.Backends;
+import cvae.kernels.Tensor;
+import org.openjdk.jmh.annotations.*;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The matrix products of a training step at the model's shapes, in the layouts the
+ * step uses: forward {@code Y = X·Wᵀ} (NT), input gradient {@code dX = dY·W} (NN),
+ * weight gradient {@code dW = dYᵀ·X} (TN). GFLOP/s = 2·M·N·K / time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsPrepend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class GemmBenchmark {
+    /** layer:op, with B the batch: enc1 is 794→512, dec2 is 512→784. */
+    @Param({"enc1-forward", "dec2-forward", "dec2-input-grad", "enc1-weight-grad", "dec2-weight-grad"})
+    public String shape;
+
+    @Param({"64", "1024"})
+    public int batch;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    Backend be;
+    Tensor c, a, b;
+    boolean transA, transB;
+
+    @Setup
+    public void setup() {
+        be = Backends.open("cpu", threads);
+        int bsz = batch;
+        switch (shape) {
+            case "enc1-forward" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 794); b = be.tensor(512, 794); transB = true; }
+            case "dec2-forward" -> { c = be.tensor(bsz, 784); a = be.tensor(bsz, 512); b = be.tensor(784, 512); transB = true; }
+            case "dec2-input-grad" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 784); b = be.tensor(784, 512); }
+            case "enc1-weight-grad" -> { c = be.tensor(512, 794); a = be.tensor(bsz, 512); b = be.tensor(bsz, 794); transA = true; }
+            case "dec2-weight-grad" -> { c = be.tensor(784, 512); a = be.tensor(bsz, 784); b = be.tensor(bsz, 512); transA = true; }
+            default -> throw new IllegalArgumentException(shape);
+        }
+        be.fill(a, 0.5f);
+        be.fill(b, 0.25f);
+    }
+
+    @TearDown
+    public void tearDown() { be.close(); }
+
+    @Benchmark
+    public void gemm(Blackhole bh) {
+        be.gemm(c, transA, a, transB, b, 1f, 0f);
+        bh.consume(c);
+    }
+}

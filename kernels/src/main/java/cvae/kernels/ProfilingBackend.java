@@ -1,0 +1,80 @@
+package cvae.kernels;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Wraps a backend and accumulates wall time per op (calling {@link Backend#synchronize}
+ * after each, so that asynchronous backends are timed too). For finding where a
+ * training step's time goes; never used for results.
+ */
+public final class ProfilingBackend implements Backend {
+    private final Backend b;
+    private final Map<String, long[]> times = new TreeMap<>();
+
+    public ProfilingBackend(Backend inner) { this.b = inner; }
+
+    private void time(String op, Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        b.synchronize();
+        long[] t = times.computeIfAbsent(op, k -> new long[2]);
+        t[0] += System.nanoTime() - t0;
+        t[1]++;
+    }
+
+    private <T> T time(String op, Supplier<T> r) {
+        long t0 = System.nanoTime();
+        T v = r.get();
+        long[] t = times.computeIfAbsent(op, k -> new long[2]);
+        t[0] += System.nanoTime() - t0;
+        t[1]++;
+        return v;
+    }
+
+    public void reset() { times.clear(); }
+
+    /** One line per op: total ms, calls, share of the total. */
+    public String report() {
+        long total = times.values().stream().mapToLong(t -> t[0]).sum();
+        StringBuilder sb = new StringBuilder();
+        times.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
+                sb.append(String.format(Locale.ROOT, "%-22s %9.1f ms %8d calls %5.1f%%%n", e.getKey(), e.getValue()[0] / 1e6,
+                        e.getValue()[1], 100.0 * e.getValue()[0] / Math.max(1, total))));
+        sb.append(String.format(Locale.ROOT, "%-22s %9.1f ms%n", "total", total / 1e6));
+        return sb.toString();
+    }
+
+    @Override public String name() { return b.name(); }
+    @Override public String describe() { return b.describe() + " (profiled)"; }
+    @Override public Tensor tensor(int rows, int cols) { return b.tensor(rows, cols); }
+    @Override public void upload(Tensor dst, float[] src) { time("upload", () -> b.upload(dst, src)); }
+    @Override public void download(float[] dst, Tensor src) { time("download", () -> b.download(dst, src)); }
+    @Override public void fill(Tensor t, float value) { time("fill", () -> b.fill(t, value)); }
+    @Override public IndexBuffer indices(int[] values) { return time("indices", () -> b.indices(values)); }
+    @Override public void synchronize() { b.synchronize(); }
+    @Override public void gatherRows(Tensor out, Tensor src, IndexBuffer idx, int offset) { time("gatherRows", () -> b.gatherRows(out, src, idx, offset)); }
+    @Override public void concatColumns(Tensor out, Tensor x, Tensor y) { time("concatColumns", () -> b.concatColumns(out, x, y)); }
+    @Override public void sliceColumns(Tensor out, Tensor in, int col0) { time("sliceColumns", () -> b.sliceColumns(out, in, col0)); }
+    @Override public void gemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor bb, float alpha, float beta) {
+        String shape = "gemm" + (transA ? "T" : "N") + (transB ? "T" : "N") + " " + c.rows() + "x" + c.cols() + "x" + (transA ? a.rows() : a.cols());
+        time(shape, () -> b.gemm(c, transA, a, transB, bb, alpha, beta));
+    }
+    @Override public void addBias(Tensor y, Tensor bias) { time("addBias", () -> b.addBias(y, bias)); }
+    @Override public void biasBackward(Tensor dBias, Tensor dY) { time("biasBackward", () -> b.biasBackward(dBias, dY)); }
+    @Override public void reluForward(Tensor y, Tensor x) { time("reluForward", () -> b.reluForward(y, x)); }
+    @Override public void reluBackward(Tensor dX, Tensor dY, Tensor y) { time("reluBackward", () -> b.reluBackward(dX, dY, y)); }
+    @Override public void sigmoidForward(Tensor y, Tensor x) { time("sigmoidForward", () -> b.sigmoidForward(y, x)); }
+    @Override public void sigmoidBackward(Tensor dX, Tensor dY, Tensor y) { time("sigmoidBackward", () -> b.sigmoidBackward(dX, dY, y)); }
+    @Override public void reparamForward(Tensor z, Tensor h, Tensor eps) { time("reparamForward", () -> b.reparamForward(z, h, eps)); }
+    @Override public void reparamBackward(Tensor dH, Tensor dZ, Tensor h, Tensor eps) { time("reparamBackward", () -> b.reparamBackward(dH, dZ, h, eps)); }
+    @Override public void mseForwardBackward(Tensor d, Tensor xh, Tensor x, Tensor acc, int i) { time("mse", () -> b.mseForwardBackward(d, xh, x, acc, i)); }
+    @Override public void klForwardBackward(Tensor dq, Tensor dp, Tensor q, Tensor p, float w, Tensor acc, int i) { time("kl", () -> b.klForwardBackward(dq, dp, q, p, w, acc, i)); }
+    @Override public void adamStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float b1, float b2, float eps, float bc1, float bc2) {
+        time("adam", () -> b.adamStep(p, g, m, v, lr, b1, b2, eps, bc1, bc2));
+    }
+    @Override public void randomNormal(Tensor out, long seed, long stream) { time("randomNormal", () -> b.randomNormal(out, seed, stream)); }
+    @Override public void close() { b.close(); }
+}
