@@ -241,7 +241,7 @@ class BackendOpsTest {
             float[] p = new float[n], g = new float[n], m = new float[n], v = new float[n];
             java.util.Arrays.fill(p, 1f);
             java.util.Arrays.fill(m, 1.2e-38f);          // 0.9 · m is subnormal
-            java.util.Arrays.fill(v, 1.18e-38f);         // 0.999 · v is subnormal
+            java.util.Arrays.fill(v, 1.1760e-38f);       // 0.999 · v is subnormal
             float[] out = adam(be, 1, n, p, g, m, v);
             for (int i = 0; i < n; i++) {
                 assertEquals(0f, out[n + i], be.name() + ": m[" + i + "] flushed");
