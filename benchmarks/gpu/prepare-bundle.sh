@@ -8,7 +8,7 @@ cd "$ROOT"
 JDK="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 mvn -q -B install -DskipTests
 rm -rf .device /tmp/jdk-gpu && mkdir -p .device/mnist
-"$JDK/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.desktop,java.management,jdk.unsupported,jdk.jfr \
+"$JDK/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector,java.desktop,java.management,jdk.unsupported,jdk.jfr \
   --strip-debug --no-man-pages --no-header-files --output /tmp/jdk-gpu
 tar czf .device/jdk.tgz -C /tmp jdk-gpu
 cp harness/target/harness.jar .device/
