@@ -39,6 +39,11 @@ echo "exit code $?" >> "$LOG"; tail -25 "$OUT/gpu-tests.txt" >> "$LOG"
 step "cuda, batch 64, $EPOCHS_TIMING epochs"
 timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_TIMING" --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64
 cat /tmp/run-cuda-64/metrics.csv
+step "cuda determinism: the same run again (2 epochs); loss columns must be identical"
+timeout 300 "${H[@]}" train --backend cuda --epochs 2 --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64-again > /dev/null
+if diff <(head -3 /tmp/run-cuda-64/metrics.csv | cut -d, -f1-7) <(cut -d, -f1-7 /tmp/run-cuda-64-again/metrics.csv); then echo "identical"; else echo "DIFFERENT"; fi
+step "eval of the cuda checkpoint on cuda, z = mean"
+timeout 120 "${H[@]}" eval --backend cuda --checkpoint /tmp/run-cuda-64/checkpoint.safetensors --z mean --data "$D/mnist"
 step "cpu ($(nproc) threads), batch 64, 2 epochs: the curve to compare with"
 timeout 300 "${H[@]}" train --backend cpu --epochs 2 --batch-size 64 --data "$D/mnist" --out /tmp/run-cpu-64
 cat /tmp/run-cpu-64/metrics.csv
