@@ -17,6 +17,12 @@ public final class Backends {
      * @throws BackendUnavailableException when the backend cannot run here, saying why
      */
     public static Backend open(String name, int threads) {
+        Backend b = openPlain(name, threads);
+        // -Dcvae.profile=true: time every op and print the table when the backend closes
+        return Boolean.getBoolean("cvae.profile") ? new ProfilingBackend(b) : b;
+    }
+
+    private static Backend openPlain(String name, int threads) {
         return switch (name) {
             case "cpu" -> new CpuBackend(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
             case "reference" -> new ReferenceBackend();

@@ -76,5 +76,8 @@ public final class ProfilingBackend implements Backend {
         time("adam", () -> b.adamStep(p, g, m, v, lr, b1, b2, eps, bc1, bc2));
     }
     @Override public void randomNormal(Tensor out, long seed, long stream) { time("randomNormal", () -> b.randomNormal(out, seed, stream)); }
-    @Override public void close() { b.close(); }
+    @Override public void close() {
+        System.err.print("time per op on " + b.describe() + ":\n" + report());
+        b.close();
+    }
 }

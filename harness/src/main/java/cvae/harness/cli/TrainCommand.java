@@ -46,8 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         TrainConfig cfg = config();
         Trainer.checkOutputDir(out, resume);
-        Mnist.Dataset ds = data.load();
-        try (Backend be = Backends.open(cfg.backend(), cfg.resolvedThreads())) {
+        try (Backend be = Backends.open(cfg.backend(), cfg.resolvedThreads())) {   // a missing GPU fails first, at once
+            Mnist.Dataset ds = data.load();
             System.out.println("backend " + be.describe() + "; writing " + out);
             Trainer.Result r = new Trainer(cfg, be, ds, out, System.out).run(resume);
             if (r.status() == Trainer.Status.DIVERGED) {
