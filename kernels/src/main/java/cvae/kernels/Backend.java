@@ -64,9 +64,9 @@ public interface Backend extends AutoCloseable {
     /**
      * General matrix product {@code C = alpha · op(A) · op(B) + beta · C}, where
      * {@code op(X)} is X or its transpose. Shapes: op(A) is M×K, op(B) is K×N, C is M×N.
-     * A linear layer with weight W (out×in, as PyTorch stores it) uses:
-     * forward {@code Y = X·Wᵀ} (transB), input gradient {@code dX = dY·W},
-     * weight gradient {@code dW = dYᵀ·X} (transA).
+     * The model's linear layers hold Wt = Wᵀ (in×out) and use: forward {@code Y = X·Wt}
+     * (no transpose), weight gradient {@code dWt = Xᵀ·dY} (transA), input gradient
+     * {@code dX = dY·Wtᵀ} (transB).
      */
     void gemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor b, float alpha, float beta);
 

@@ -210,8 +210,9 @@ public final class Cvae implements AutoCloseable {
     }
 
     /**
-     * Every parameter and Adam moment by name, as host arrays, in a stable order:
-     * {@code <layer>.weight}, {@code <layer>.bias}, then {@code optimizer.<layer>.weight.exp_avg} …
+     * Every parameter and Adam moment by name, in a stable order: {@code <layer>.weight},
+     * {@code <layer>.bias}, then {@code optimizer.<layer>.weight.exp_avg} … The weight
+     * tensors (and their moments) are the transposed Wt, in×out (see {@link Linear}).
      */
     public Map<String, Tensor> namedTensors(boolean withOptimizer) {
         Map<String, Tensor> m = new LinkedHashMap<>();

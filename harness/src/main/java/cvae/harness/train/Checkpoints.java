@@ -32,9 +32,10 @@ public final class Checkpoints {
             Tensor t = e.getValue();
             float[] v = new float[(int) t.size()];
             be.download(v, t);
-            int[] shape = t.rows() == 1 && e.getKey().endsWith("bias") || e.getKey().contains(".bias.") ? new int[]{t.cols()}
-                    : new int[]{t.rows(), t.cols()};
-            tensors.put(e.getKey(), new SafeTensors.TensorData(shape, v));
+            if (isWeight(e.getKey()))          // the backend holds Wt (in×out); the file holds W (out×in)
+                tensors.put(e.getKey(), new SafeTensors.TensorData(new int[]{t.cols(), t.rows()}, transpose(v, t.rows(), t.cols())));
+            else
+                tensors.put(e.getKey(), new SafeTensors.TensorData(new int[]{t.cols()}, v));
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
@@ -52,17 +53,29 @@ public final class Checkpoints {
             Tensor t = e.getValue();
             SafeTensors.TensorData d = l.tensors().get(e.getKey());
             if (d == null) throw new UserError(file + ": has no tensor '" + e.getKey() + "' (is it a checkpoint of this model?)");
-            if (d.data().length != t.size())
+            int[] want = isWeight(e.getKey()) ? new int[]{t.cols(), t.rows()} : new int[]{t.cols()};
+            if (!Arrays.equals(d.shape(), want))
                 throw new UserError(file + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(d.shape())
-                        + ", the configured model needs " + t.rows() + "x" + t.cols()
+                        + ", the configured model needs " + Arrays.toString(want)
                         + " (check latent, encoder_hidden, prior_hidden, decoder_hidden)");
-            be.upload(t, d.data());
+            be.upload(t, isWeight(e.getKey()) ? transpose(d.data(), t.cols(), t.rows()) : d.data());
         }
         Map<String, String> meta = l.metadata();
         int epochs = parse(file, meta, "epochs_done", 0);
         long steps = parse(file, meta, "adam_steps", 0);
         model.setAdamSteps(steps);
         return new Restored(epochs, steps, meta);
+    }
+
+    /** Weights and their Adam moments are matrices; biases and theirs are vectors. */
+    static boolean isWeight(String name) { return name.endsWith(".weight") || name.contains(".weight."); }
+
+    /** The transpose of a rows×cols row-major matrix. */
+    static float[] transpose(float[] v, int rows, int cols) {
+        float[] t = new float[v.length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
+        return t;
     }
 
     private static int parse(Path file, Map<String, String> meta, String key, int dflt) {

@@ -83,13 +83,13 @@ class GradientCheckTest {
         return d;
     }
 
-    /** y = x·Wᵀ + b for one row. */
+    /** y = x·Wᵀ + b for one row; the model's weight tensor is Wt = Wᵀ (in×out). */
     static double[] linear(Map<String, double[]> p, String name, double[] in, int outDim) {
-        double[] w = p.get(name + ".weight"), b = p.get(name + ".bias");
+        double[] wt = p.get(name + ".weight"), b = p.get(name + ".bias");
         double[] o = new double[outDim];
         for (int j = 0; j < outDim; j++) {
             double s = b[j];
-            for (int k = 0; k < in.length; k++) s += w[j * in.length + k] * in[k];
+            for (int k = 0; k < in.length; k++) s += wt[k * outDim + j] * in[k];
             o[j] = s;
         }
         return o;

@@ -97,7 +97,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("gemm shapes: C " + c + ", A " + a + (transA ? "ᵀ" : "") + ", B " + b + (transB ? "ᵀ" : ""));
         final float[] A = d(a), C = d(c);
         float[] B = d(b);
-        if (transB && !transA && k >= 4 * L) {   // forward of a linear layer: dot products along K, read in place
+        if (transB && !transA && k >= 4 * L) {   // input gradient dX = dY·Wtᵀ: dot products along K, read in place
             final float[] Bf = B;
             split(m, n, 4, 4, (i0, i1, j0, j1) -> Gemm.productTransB(A, k, Bf, k, C, n, i0, i1, k, j0, j1, alpha, beta));
             return;
@@ -108,8 +108,8 @@ public final class CpuBackend implements Backend {
             B = bt;
         }
         float[] at;
-        if (transA) at = A;                    // weight gradient dW = dYᵀ·X: A is already K×M
-        else {                                 // input gradient dX = dY·W: transpose the (small) activation
+        if (transA) at = A;                    // weight gradient dWt = Xᵀ·dY: A is already K×M
+        else {                                 // forward Y = X·Wt: transpose the (small) activation
             at = scratch(0, (long) k * m);
             Gemm.transpose(A, m, k, at);
         }
@@ -209,10 +209,10 @@ public final class CpuBackend implements Backend {
         elementwise(x.size(), (from, to) -> {
             int i = from, ub = from + S.loopBound(to - from);
             for (; i < ub; i += L) {
-                FloatVector e = FloatVector.fromArray(S, X, i).neg().lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, X, i).neg());
                 FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(Y, i);
             }
-            for (; i < to; i++) Y[i] = 1f / (1f + (float) Math.exp(-X[i]));
+            for (; i < to; i++) Y[i] = 1f / (1f + VectorMath.exp(-X[i]));
         });
     }
 
@@ -263,7 +263,7 @@ public final class CpuBackend implements Backend {
                 s = e.fma(e, s);
                 e.mul(scale).intoArray(D, o + j);
             }
-            double rowSum = s.reduceLanes(VectorOperators.ADD);
+            double rowSum = Gemm.sum(s);
             for (; j < cols; j++) {
                 float e = XH[o + j] - X[o + j];
                 rowSum += e * e;

@@ -316,6 +316,16 @@ final class Gemm {
             }
     }
 
-    /** Sum of a vector's lanes, used by reductions elsewhere. */
-    static float sum(FloatVector v) { return v.reduceLanes(VectorOperators.ADD); }
+    /**
+     * Sum of a vector's lanes along a fixed tree (halves added lane-wise until one lane
+     * is left). Why not {@code reduceLanes(ADD)}: its order is unspecified, and the
+     * JIT-compiled intrinsic and the interpreter's fallback do sum in different orders,
+     * so a result would depend on when the JIT compiled the caller: a resumed run did
+     * not follow the curve of an uninterrupted one. Lane-wise adds round the same in
+     * both.
+     */
+    static float sum(FloatVector v) {
+        for (int half = L / 2; half >= 1; half /= 2) v = v.add(v.slice(half));
+        return v.lane(0);
+    }
 }
