@@ -1,8 +1,11 @@
 package cvae.harness;
 
+import cvae.harness.cli.CompareCommand;
 import cvae.harness.cli.DataCommand;
 import cvae.harness.cli.EvalCommand;
 import cvae.harness.cli.InfoCommand;
+import cvae.harness.cli.ReportCommand;
+import cvae.harness.cli.SweepCommand;
 import cvae.harness.cli.TrainCommand;
 import cvae.kernels.BackendUnavailableException;
 import picocli.CommandLine;
@@ -13,7 +16,8 @@ import java.io.PrintWriter;
 /** The {@code ./harness} command line. */
 @Command(name = "harness", mixinStandardHelpOptions = true, version = "cvae-harness 0.1",
         description = "Train, sweep and compare conditional VAEs on MNIST.",
-        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DataCommand.class})
+        subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, EvalCommand.class,
+                InfoCommand.class, DataCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -40,12 +40,25 @@ public final class Trainer {
 
     public record Result(Status status, List<EpochMetrics> epochs, int divergedAtEpoch) {}
 
+    /**
+     * Follows a run from outside (the sweep's overall progress bar). When one is set, the
+     * trainer draws no progress bar of its own.
+     */
+    public interface Listener {
+        /** Training begins at {@code firstEpoch} (0, or the epochs a resumed checkpoint holds). */
+        default void started(int firstEpoch) {}
+
+        /** {@code step} of {@code stepsPerEpoch} training steps of {@code epoch} are done. */
+        default void step(int epoch, int step, int stepsPerEpoch) {}
+    }
+
     private final TrainConfig cfg;
     private final Backend be;
     private final Mnist.Dataset data;
     private final Path out;
     private final PrintStream log;
     private final Progress progress;
+    private Listener listener;
 
     public Trainer(TrainConfig cfg, Backend be, Mnist.Dataset data, Path out, PrintStream log) {
         this.cfg = cfg;
@@ -54,6 +67,12 @@ public final class Trainer {
         this.out = out;
         this.log = log;
         this.progress = new Progress(log);
+    }
+
+    /** Reports progress to {@code l} instead of drawing the terminal progress bar; returns this trainer. */
+    public Trainer listener(Listener l) {
+        this.listener = l;
+        return this;
     }
 
     public static Path checkpointFile(Path runDir) { return runDir.resolve("checkpoint.safetensors"); }
@@ -80,6 +99,7 @@ public final class Trainer {
             } else {
                 model.initialise(cfg.seed());
             }
+            if (listener != null) listener.started(firstEpoch);
             AtomicFiles.writeString(out.resolve("config.yaml"), cfg.toYaml());
             RunInfo info = new RunInfo(cfg, be, data, started);
             info.write(out.resolve("run.json"), null);
@@ -99,7 +119,7 @@ public final class Trainer {
             for (int epoch = firstEpoch; epoch < cfg.epochs(); epoch++) {
                 IndexBuffer order = be.indices(Shuffle.permutation(nTrain, cfg.seed(), epoch));
                 long t0 = System.nanoTime();
-                progress.start(epoch, cfg.epochs(), stepsPerEpoch);
+                if (listener == null) progress.start(epoch, cfg.epochs(), stepsPerEpoch);
                 for (int s = 0; s < stepsPerEpoch; s++) {
                     int rows = Math.min(batch, nTrain - s * batch);
                     Tensor bx = x.rows(rows), by = y.rows(rows);
@@ -107,11 +127,12 @@ public final class Trainer {
                     be.gatherRows(by, trainY, order, s * batch);
                     long step = (long) epoch * stepsPerEpoch + s;
                     model.trainStep(bx, by, (float) cfg.klWeight(), (float) cfg.lr(), cfg.seed(), STREAM_TRAIN + step);
-                    progress.step(s + 1);
+                    if (listener != null) listener.step(epoch, s + 1, stepsPerEpoch);
+                    else progress.step(s + 1);
                 }
                 double[] sums = model.takeLossSums();          // the one host round trip of the epoch
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                progress.end();
+                if (listener == null) progress.end();
                 double trainMse = sums[0] / nTrain, trainKl = sums[1] / nTrain;
                 double trainLoss = trainMse + cfg.klWeight() * trainKl;
 
