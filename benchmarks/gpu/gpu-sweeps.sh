@@ -12,7 +12,7 @@ JAVA=/tmp/jdk-gpu/bin/java
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 H=("$JAVA" "${FLAGS[@]}" -Dcvae.progress=false -Dcvae.home="$PWD" -jar "$D/harness.jar")
 LOG="$OUT/gpu-sweeps-log.txt"
-JOBS="${JOBS:-4}"
+JOBS="${JOBS:-2}"
 step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
 {
 step "machine"
@@ -26,7 +26,7 @@ timeout 120 "${H[@]}" train --backend cuda --epochs 3 --data "$D/mnist" --out /t
 cat /tmp/run-cuda-64/metrics.csv
 for e in lr-batch kl-weight; do
   step "sweep $e on cuda, $JOBS jobs"
-  timeout 420 "${H[@]}" sweep "experiments/$e.yaml" --backend cuda --jobs "$JOBS" --data "$D/mnist" --out "/tmp/sweeps/$e"
+  timeout "$([[ $e == lr-batch ]] && echo 330 || echo 100)" "${H[@]}" sweep "experiments/$e.yaml" --backend cuda --jobs "$JOBS" --data "$D/mnist" --out "/tmp/sweeps/$e"
   cat "/tmp/sweeps/$e/summary.md"
 done
 step "done"
