@@ -59,6 +59,9 @@ public final class SweepCommand implements Callable<Integer> {
                         + ", seed " + t.config().seed() + ")");
             return 0;
         }
+        // A backend that cannot run here (cuda without a GPU) fails once, at once, not once per trial.
+        for (String b : exp.trials().stream().map(t -> t.config().backend()).distinct().toList())
+            if (!b.equals("cpu") && !b.equals("reference")) cvae.kernels.Backends.open(b, 1).close();
         return new SweepRunner(exp, dir, new SweepRunner.Options(jobs, threads, acceptChanged, verbose), con).run(data::load);
     }
 }
