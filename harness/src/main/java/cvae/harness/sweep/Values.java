@@ -58,18 +58,8 @@ public final class Values {
         }
     }
 
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++)
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            int[] t = prev; prev = cur; cur = t;
-        }
-        return prev[b.length()];
-    }
+    /** Levenshtein distance (one implementation, TrainConfig's). */
+    static int distance(String a, String b) { return cvae.harness.train.TrainConfig.distance(a, b); }
 
     /** " (did you mean 'x'?)" for the nearest of {@code valid}, or the list of valid words. */
     static String suggest(String unknown, Collection<String> valid) {

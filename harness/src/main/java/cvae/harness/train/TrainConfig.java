@@ -132,7 +132,8 @@ public record TrainConfig(
                 : " (valid keys: " + String.join(", ", KEYS) + ")";
     }
 
-    static int distance(String a, String b) {
+    /** Levenshtein distance, for suggesting the nearest valid key. */
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;
         for (int i = 1; i <= a.length(); i++) {
