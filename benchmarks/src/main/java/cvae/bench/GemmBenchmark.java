@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The matrix products of a training step at the model's shapes, in the layouts the
- * step uses: forward {@code Y = X·Wᵀ} (NT), input gradient {@code dX = dY·W} (NN),
- * weight gradient {@code dW = dYᵀ·X} (TN). GFLOP/s = 2·M·N·K / time.
+ * step uses (the layers hold Wt = Wᵀ, in×out): forward {@code Y = X·Wt} (NN), weight
+ * gradient {@code dWt = Xᵀ·dY} (TN), input gradient {@code dX = dY·Wtᵀ} (NT).
+ * GFLOP/s = 2·M·N·K / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,11 +40,11 @@ public class GemmBenchmark {
         be = Backends.open("cpu", threads);
         int bsz = batch;
         switch (shape) {
-            case "enc1-forward" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 794); b = be.tensor(512, 794); transB = true; }
-            case "dec2-forward" -> { c = be.tensor(bsz, 784); a = be.tensor(bsz, 512); b = be.tensor(784, 512); transB = true; }
-            case "dec2-input-grad" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 784); b = be.tensor(784, 512); }
-            case "enc1-weight-grad" -> { c = be.tensor(512, 794); a = be.tensor(bsz, 512); b = be.tensor(bsz, 794); transA = true; }
-            case "dec2-weight-grad" -> { c = be.tensor(784, 512); a = be.tensor(bsz, 784); b = be.tensor(bsz, 512); transA = true; }
+            case "enc1-forward" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 794); b = be.tensor(794, 512); }
+            case "dec2-forward" -> { c = be.tensor(bsz, 784); a = be.tensor(bsz, 512); b = be.tensor(512, 784); }
+            case "dec2-input-grad" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 784); b = be.tensor(512, 784); transB = true; }
+            case "enc1-weight-grad" -> { c = be.tensor(794, 512); a = be.tensor(bsz, 794); b = be.tensor(bsz, 512); transA = true; }
+            case "dec2-weight-grad" -> { c = be.tensor(512, 784); a = be.tensor(bsz, 512); b = be.tensor(bsz, 784); transA = true; }
             default -> throw new IllegalArgumentException(shape);
         }
         be.fill(a, 0.5f);

@@ -1,9 +1,9 @@
 package cvae.kernels;
 
 import cvae.kernels.cpu.CpuBackend;
+import cvae.kernels.cuda.CudaBackend;
 import cvae.kernels.reference.ReferenceBackend;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 
 /** Opens a backend by the name given on the command line. */
@@ -26,20 +26,9 @@ public final class Backends {
         return switch (name) {
             case "cpu" -> new CpuBackend(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
             case "reference" -> new ReferenceBackend();
-            case "cuda" -> openCuda();
+            case "cuda" -> CudaBackend.open();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "': expected one of " + NAMES);
         };
-    }
-
-    private static Backend openCuda() {
-        try {
-            return (Backend) Class.forName("cvae.kernels.cuda.CudaBackend").getMethod("open").invoke(null);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new BackendUnavailableException("cuda: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new BackendUnavailableException("cuda: this build has no CUDA backend (" + e + ")", e);
-        }
     }
 
     /** One line per backend: whether it runs here and on what. */
@@ -47,14 +36,7 @@ public final class Backends {
         StringBuilder sb = new StringBuilder();
         try (Backend b = open("cpu", 0)) { sb.append("  ").append(b.describe()).append('\n'); }
         sb.append("  reference: scalar Java, 1 thread (test oracle)\n");
-        try {
-            String s = (String) Class.forName("cvae.kernels.cuda.CudaBackend").getMethod("info").invoke(null);
-            sb.append("  cuda: ").append(s.replace("\n", "\n        ")).append('\n');
-        } catch (InvocationTargetException e) {
-            sb.append("  cuda: unavailable: ").append(e.getCause().getMessage()).append('\n');
-        } catch (ReflectiveOperationException e) {
-            sb.append("  cuda: not in this build\n");
-        }
+        sb.append("  cuda: ").append(CudaBackend.info().replace("\n", "\n        ")).append('\n');
         return sb.toString();
     }
 }

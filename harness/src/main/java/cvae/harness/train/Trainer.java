@@ -3,7 +3,6 @@ package cvae.harness.train;
 import cvae.harness.UserError;
 import cvae.harness.data.Mnist;
 import cvae.harness.io.AtomicFiles;
-import cvae.harness.io.SafeTensors;
 import cvae.harness.model.Cvae;
 import cvae.harness.model.ModelConfig;
 import cvae.harness.plot.LinePlot;
@@ -18,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Trains the CVAE for the configured epochs and writes the run directory:
@@ -244,11 +241,5 @@ public final class Trainer {
         if (!resume && Files.exists(out.resolve("metrics.csv")))
             throw new UserError(out + " already holds a run (metrics.csv exists): pass --resume to continue it, "
                     + "or choose another --out");
-    }
-
-    static Map<String, String> describeModel(ModelConfig mc) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("latent", Integer.toString(mc.latent()));
-        return m;
     }
 }

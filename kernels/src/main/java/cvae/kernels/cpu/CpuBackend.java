@@ -26,7 +26,7 @@ public final class CpuBackend implements Backend {
     private static final int PARALLEL_MIN = 1 << 15;
 
     private final ParallelFor pool;
-    private float[] scratchA = new float[0], scratchB = new float[0], scratchC = new float[0];
+    private float[] scratchA = new float[0], scratchB = new float[0];
 
     public CpuBackend(int threads) { this.pool = new ParallelFor(threads); }
 
@@ -85,8 +85,7 @@ public final class CpuBackend implements Backend {
         int n = Math.toIntExact(size);
         switch (which) {
             case 0: if (scratchA.length < n) scratchA = new float[n]; return scratchA;
-            case 1: if (scratchB.length < n) scratchB = new float[n]; return scratchB;
-            default: if (scratchC.length < n) scratchC = new float[n]; return scratchC;
+            default: if (scratchB.length < n) scratchB = new float[n]; return scratchB;
         }
     }
 
