@@ -21,8 +21,12 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsPrepend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class GemmBenchmark {
-    /** layer:op, with B the batch: enc1 is 794→512, dec2 is 512→784. */
-    @Param({"enc1-forward", "dec2-forward", "dec2-input-grad", "enc1-weight-grad", "dec2-weight-grad"})
+    /**
+     * layer-op, with B the batch: enc1 is 794→512, dec2 512→784 (the large products);
+     * enc2 512→40 and dec1 30→512 (the narrow ones, where threading overhead shows).
+     */
+    @Param({"enc1-forward", "dec2-forward", "dec2-input-grad", "enc1-weight-grad", "dec2-weight-grad",
+            "enc2-forward", "enc2-input-grad", "enc2-weight-grad", "dec1-forward", "dec1-input-grad", "dec1-weight-grad"})
     public String shape;
 
     @Param({"64", "1024"})
@@ -45,6 +49,12 @@ public class GemmBenchmark {
             case "dec2-input-grad" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 784); b = be.tensor(512, 784); transB = true; }
             case "enc1-weight-grad" -> { c = be.tensor(794, 512); a = be.tensor(bsz, 794); b = be.tensor(bsz, 512); transA = true; }
             case "dec2-weight-grad" -> { c = be.tensor(512, 784); a = be.tensor(bsz, 512); b = be.tensor(bsz, 784); transA = true; }
+            case "enc2-forward" -> { c = be.tensor(bsz, 40); a = be.tensor(bsz, 512); b = be.tensor(512, 40); }
+            case "enc2-input-grad" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 40); b = be.tensor(512, 40); transB = true; }
+            case "enc2-weight-grad" -> { c = be.tensor(512, 40); a = be.tensor(bsz, 512); b = be.tensor(bsz, 40); transA = true; }
+            case "dec1-forward" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 30); b = be.tensor(30, 512); }
+            case "dec1-input-grad" -> { c = be.tensor(bsz, 30); a = be.tensor(bsz, 512); b = be.tensor(30, 512); transB = true; }
+            case "dec1-weight-grad" -> { c = be.tensor(30, 512); a = be.tensor(bsz, 30); b = be.tensor(bsz, 512); transA = true; }
             default -> throw new IllegalArgumentException(shape);
         }
         be.fill(a, 0.5f);

@@ -53,17 +53,28 @@ public final class Philox {
                 block((int) b, (int) (b >>> 32), s0, s1, k0, k1, w);
                 blockIndex = b;
             }
-            out[i] = normalFromBlock(w, i & 3);
+            if ((i & 1) == 0 && i + 1 < to) {   // both normals of a Box-Muller pair: one log, one sqrt
+                int p = (i & 3) >> 1;
+                double r = radius(w[2 * p]), theta = angle(w[2 * p + 1]);
+                out[i] = (float) (r * StrictMath.cos(theta));
+                out[++i] = (float) (r * StrictMath.sin(theta));
+            } else {
+                out[i] = normalFromBlock(w, i & 3);
+            }
         }
     }
+
+    private static double radius(int bits) {
+        double u1 = ((bits & 0xFFFFFFFFL) + 1.0) * TWO_POW_M32;
+        return StrictMath.sqrt(-2.0 * StrictMath.log(u1));
+    }
+
+    private static double angle(int bits) { return 2.0 * Math.PI * ((bits & 0xFFFFFFFFL) * TWO_POW_M32); }
 
     /** The normal of lane {@code lane} (0..3) of a Philox block (see the class comment). */
     public static float normalFromBlock(int[] w, int lane) {
         int p = lane >> 1;
-        double u1 = ((w[2 * p] & 0xFFFFFFFFL) + 1.0) * TWO_POW_M32;
-        double u2 = (w[2 * p + 1] & 0xFFFFFFFFL) * TWO_POW_M32;
-        double r = StrictMath.sqrt(-2.0 * StrictMath.log(u1));
-        double theta = 2.0 * Math.PI * u2;
+        double r = radius(w[2 * p]), theta = angle(w[2 * p + 1]);
         return (float) ((lane & 1) == 0 ? r * StrictMath.cos(theta) : r * StrictMath.sin(theta));
     }
 }

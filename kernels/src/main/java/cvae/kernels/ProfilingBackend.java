@@ -9,17 +9,27 @@ import java.util.function.Supplier;
  * Wraps a backend and accumulates wall time per op (calling {@link Backend#synchronize}
  * after each, so that asynchronous backends are timed too). For finding where a
  * training step's time goes; never used for results.
+ *
+ * <p>Ops that start in the first {@code -Dcvae.profile.warmup=S} seconds (default 0) are
+ * not counted: while the JIT has not yet compiled the Vector API kernels they run up to
+ * 100× slower, and a short run's table would mostly show the warm-up.
  */
 public final class ProfilingBackend implements Backend {
     private final Backend b;
     private final Map<String, long[]> times = new TreeMap<>();
 
-    public ProfilingBackend(Backend inner) { this.b = inner; }
+    private final long countFrom;
+
+    public ProfilingBackend(Backend inner) {
+        this.b = inner;
+        this.countFrom = System.nanoTime() + (long) (Double.parseDouble(System.getProperty("cvae.profile.warmup", "0")) * 1e9);
+    }
 
     private void time(String op, Runnable r) {
         long t0 = System.nanoTime();
         r.run();
         b.synchronize();
+        if (t0 < countFrom) return;
         long[] t = times.computeIfAbsent(op, k -> new long[2]);
         t[0] += System.nanoTime() - t0;
         t[1]++;
@@ -28,6 +38,7 @@ public final class ProfilingBackend implements Backend {
     private <T> T time(String op, Supplier<T> r) {
         long t0 = System.nanoTime();
         T v = r.get();
+        if (t0 < countFrom) return v;
         long[] t = times.computeIfAbsent(op, k -> new long[2]);
         t[0] += System.nanoTime() - t0;
         t[1]++;

@@ -25,10 +25,19 @@ public final class CpuBackend implements Backend {
     /** Element-wise work below this size is not worth waking the other threads. */
     private static final int PARALLEL_MIN = 1 << 15;
 
-    private final ParallelFor pool;
-    private float[] scratchA = new float[0], scratchB = new float[0];
+    /** Products below this many flops run on one thread: waking the others costs more. */
+    private static final long GEMM_PARALLEL_MIN_FLOP = 1L << 21;
 
-    public CpuBackend(int threads) { this.pool = new ParallelFor(threads); }
+    private final ParallelFor pool;
+    /** Packing space of each task of a product (task i runs on thread i, see ParallelFor). */
+    private final Gemm.Scratch[] scratch;
+    private float[] blend = new float[0];
+
+    public CpuBackend(int threads) {
+        this.pool = new ParallelFor(threads);
+        this.scratch = new Gemm.Scratch[threads];
+        for (int i = 0; i < threads; i++) scratch[i] = new Gemm.Scratch();
+    }
 
     public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
 
@@ -81,62 +90,43 @@ public final class CpuBackend implements Backend {
 
     // ---- linear algebra ---------------------------------------------------------------
 
-    private float[] scratch(int which, long size) {
-        int n = Math.toIntExact(size);
-        switch (which) {
-            case 0: if (scratchA.length < n) scratchA = new float[n]; return scratchA;
-            default: if (scratchB.length < n) scratchB = new float[n]; return scratchB;
-        }
+    @Override public void gemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor b, float alpha, float beta) {
+        int m = c.rows(), n = c.cols(), k = checkGemm(c, transA, a, transB, b);
+        final float[] A = d(a), B = d(b), C = d(c);
+        final int lda = a.cols(), ldb = b.cols();
+        if (alpha == 1f && beta == 0f) { product(transA, A, lda, transB, B, ldb, C, m, n, k); return; }
+        // general alpha, beta (the model never asks for them): the product into scratch, then combine
+        if (blend.length < m * n) blend = new float[m * n];
+        float[] p = blend;
+        product(transA, A, lda, transB, B, ldb, p, m, n, k);
+        for (int i = 0; i < m * n; i++) C[i] = beta == 0f ? alpha * p[i] : alpha * p[i] + beta * C[i];
     }
 
-    @Override public void gemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor b, float alpha, float beta) {
-        int m = c.rows(), n = c.cols();
-        int k = transA ? a.rows() : a.cols();
+    /** Checks the shapes of C = op(A)·op(B) and returns K. */
+    private static int checkGemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor b) {
+        int m = c.rows(), n = c.cols(), k = transA ? a.rows() : a.cols();
         if ((transA ? a.cols() : a.rows()) != m || (transB ? b.cols() : b.rows()) != k || (transB ? b.rows() : b.cols()) != n)
             throw new IllegalArgumentException("gemm shapes: C " + c + ", A " + a + (transA ? "ᵀ" : "") + ", B " + b + (transB ? "ᵀ" : ""));
-        final float[] A = d(a), C = d(c);
-        float[] B = d(b);
-        if (transB && !transA && k >= 4 * L) {   // input gradient dX = dY·Wtᵀ: dot products along K, read in place
-            final float[] Bf = B;
-            split(m, n, 4, 4, (i0, i1, j0, j1) -> Gemm.productTransB(A, k, Bf, k, C, n, i0, i1, k, j0, j1, alpha, beta));
-            return;
-        }
-        if (transB) {                          // short K (dot products would be mostly tail), or Aᵀ·Bᵀ: make B K×N first
-            float[] bt = scratch(1, (long) k * n);
-            Gemm.transpose(B, n, k, bt);
-            B = bt;
-        }
-        float[] at;
-        if (transA) at = A;                    // weight gradient dWt = Xᵀ·dY: A is already K×M
-        else {                                 // forward Y = X·Wt: transpose the (small) activation
-            at = scratch(0, (long) k * m);
-            Gemm.transpose(A, m, k, at);
-        }
-        final float[] bb = B;
-        split(m, n, Gemm.MR, Gemm.NR, (i0, i1, j0, j1) -> Gemm.productTransA(at, m, bb, n, C, n, i0, i1, k, j0, j1, alpha, beta));
+        return k;
     }
 
-    private interface Block { void run(int i0, int i1, int j0, int j1); }
-
-    /**
-     * Splits C (m×n) between the threads, by columns when there are enough column
-     * blocks of width {@code nb}, else by rows in multiples of {@code mb}.
-     */
-    private void split(int m, int n, int mb, int nb, Block body) {
+    /** C (m×n, overwritten) = op(A)·op(B), split between the threads. */
+    private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k) {
         int t = pool.threads();
-        int colBlocks = (n + nb - 1) / nb, rowBlocks = (m + mb - 1) / mb;
-        if (t == 1 || (long) m * n < 4096) { body.run(0, m, 0, n); return; }
-        if (colBlocks >= 2 * t || colBlocks >= rowBlocks) {
-            int tasks = Math.min(t, colBlocks);
+        int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (m + Gemm.MR - 1) / Gemm.MR;
+        if (t == 1 || 2L * m * n * k < GEMM_PARALLEL_MIN_FLOP || Math.max(colPanels, rowPanels) < 2) {
+            Gemm.product(transA, A, lda, transB, B, ldb, C, n, 0, m, 0, n, k, scratch[0]);
+        } else if (colPanels >= 2 * t || colPanels >= rowPanels) {   // split the columns: each thread packs its own B panels
+            int tasks = Math.min(t, colPanels);
             pool.run(tasks, i -> {
-                int j0 = (int) ((long) colBlocks * i / tasks) * nb, j1 = Math.min(n, (int) ((long) colBlocks * (i + 1) / tasks) * nb);
-                if (j0 < j1) body.run(0, m, j0, j1);
+                int j0 = (int) ((long) colPanels * i / tasks) * Gemm.NR, j1 = Math.min(n, (int) ((long) colPanels * (i + 1) / tasks) * Gemm.NR);
+                if (j0 < j1) Gemm.product(transA, A, lda, transB, B, ldb, C, n, 0, m, j0, j1, k, scratch[i]);
             });
-        } else {
-            int tasks = Math.min(t, rowBlocks);
+        } else {                                                    // few columns, many rows (weight gradients of narrow layers)
+            int tasks = Math.min(t, rowPanels);
             pool.run(tasks, i -> {
-                int i0 = (int) ((long) rowBlocks * i / tasks) * mb, i1 = Math.min(m, (int) ((long) rowBlocks * (i + 1) / tasks) * mb);
-                if (i0 < i1) body.run(i0, i1, 0, n);
+                int i0 = (int) ((long) rowPanels * i / tasks) * Gemm.MR, i1 = Math.min(m, (int) ((long) rowPanels * (i + 1) / tasks) * Gemm.MR);
+                if (i0 < i1) Gemm.product(transA, A, lda, transB, B, ldb, C, n, i0, i1, 0, n, k, scratch[i]);
             });
         }
     }

@@ -5,224 +5,208 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision matrix products with the Vector API, in the two forms a training
- * step needs, all operands row-major and read in place ({@link CpuBackend#gemm} picks
- * the form and transposes a small activation into scratch space when needed):
+ * Single-precision {@code C = op(A) · op(B)} with the Vector API, the
+ * GotoBLAS way: both operands are copied ("packed") into contiguous panels, and one
+ * register-blocked micro-kernel does all the arithmetic.
+ *
  * <ul>
- * <li>{@link #productTransA}: {@code C = alpha · Aᵀ · B + beta · C}, an 8-row × 2-vector
- * block of C in 16 accumulators across the whole K loop, one broadcast of A per row and
- * two vectors of B per k (forward and weight-gradient products);
- * <li>{@link #productTransB}: {@code C = alpha · A · Bᵀ + beta · C}, 4×4 blocks of dot
- * products along K (the input gradient {@code dY·Wtᵀ}).
+ * <li>A panel: {@link #MR} = 8 rows of op(A), stored k-major ({@code pa[p·8 + r]}), so
+ * the 8 values the kernel broadcasts at one k are adjacent;
+ * <li>B panel: {@link #NR} = 2 vectors of columns of op(B), stored k-major
+ * ({@code pb[p·NR + c]}), so the kernel loads two whole vectors per k;
+ * <li>micro-kernel: an 8 × NR block of C in 16 vector accumulators across a K block:
+ * per k, 2 loads, 8 broadcasts, 16 FMAs.
  * </ul>
  *
- * <p>Every element of C is summed in a fixed order by exactly one thread, so the result
- * does not depend on how C is split between threads.
+ * <p>Why pack: the weights are read with row strides of 2–3 KiB, which map a B panel onto
+ * a handful of L1 sets (512 floats = 2 KiB = 32 lines: every row lands in the same 2 of
+ * 64 sets) and defeat the hardware prefetcher; the packed panel of a K block (at most
+ * {@link #KC} × NR floats, 24–48 KiB) stays in L1 while the kernel sweeps all row panels
+ * over it (reading the weights in place instead was no faster in an interleaved JMH A/B
+ * at batch 64, two threads). Packing also absorbs the transposes, so every layout a training step uses
+ * (NN forward, TN weight gradient, NT input gradient) runs the same kernel.
+ *
+ * <p>Determinism: every element of C is one FMA chain over k = 0, 1, …, K−1 in order,
+ * whatever the thread split or the K blocking (a K block after the first starts its
+ * accumulators from the partial sums left in C), so results do not depend on the
+ * thread count and equal a plain {@code acc = fma(a, b, acc)} loop.
  */
 final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /** The 8 floats of one k of an A panel, one vector (256-bit) on any x86 with AVX. */
+    static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    /** Rows of the micro-kernel's C block. */
     static final int MR = 8;
+    /** Columns of the micro-kernel's C block: two vectors. */
     static final int NR = 2 * L;
+    /**
+     * Largest K block: its B panel (KC × NR floats, 24 KiB) and one A panel (6 KiB) stay
+     * in a 48 KiB L1. JMH on this repository's machine, enc1 forward, one thread: 128,
+     * 192, 256, 384 within noise of each other, 192 best in two rounds of two.
+     */
+    static final int KC = 192;
+    /** Rows of op(A) packed at once; a batch of up to MC rows packs each B panel once. */
+    static final int MC = 256;
+
+    private static final float[] ZEROS = new float[NR];
 
     private Gemm() {}
 
-    private static void store2(float[] c, int off, FloatVector v0, FloatVector v1, float alpha, float beta) {
-        store(c, off, v0, alpha, beta, null);
-        store(c, off + L, v1, alpha, beta, null);
-    }
+    /** Per-thread packing space, reused from call to call (no allocation once warm). */
+    static final class Scratch {
+        float[] a = new float[0], b = new float[0];
+        final float[] tile = new float[MR * NR];
 
-    private static void store(float[] c, int off, FloatVector v, float alpha, float beta, VectorMask<Float> m) {
-        if (alpha != 1f) v = v.mul(alpha);
-        if (m == null || m.allTrue()) {
-            if (beta != 0f) v = FloatVector.fromArray(S, c, off).mul(beta).add(v);
-            v.intoArray(c, off);
-        } else {
-            if (beta != 0f) v = FloatVector.fromArray(S, c, off, m).mul(beta).add(v);
-            v.intoArray(c, off, m);
+        private final int[] strided = new int[MR];
+        private int stride = -1;
+
+        float[] a(int n) { if (a.length < n) a = new float[n]; return a; }
+
+        /** The gather offsets {0, ld, …, 7·ld} of 8 rows with leading dimension ld. */
+        int[] strided(int ld) {
+            if (stride != ld) {
+                for (int r = 0; r < strided.length; r++) strided[r] = r * ld;
+                stride = ld;
+            }
+            return strided;
         }
+        float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
     }
 
-    /** {@code dst[c, r] = src[r, c]} for a rows×cols source, in cache-sized tiles. */
-    static void transpose(float[] src, int rows, int cols, float[] dst) {
-        final int T = 32;
-        for (int r0 = 0; r0 < rows; r0 += T) {
-            int r1 = Math.min(rows, r0 + T);
-            for (int c0 = 0; c0 < cols; c0 += T) {
-                int c1 = Math.min(cols, c0 + T);
-                for (int r = r0; r < r1; r++) {
-                    int s = r * cols;
-                    for (int col = c0; col < c1; col++) dst[col * rows + r] = src[s + col];
+    /**
+     * Rows [i0, i1) and columns [j0, j1) of C (ldc) = op(A) · op(B), overwritten,
+     * where op(A) is M×K (A stored K×M when {@code transA}, else M×K; leading dimension
+     * lda) and op(B) is K×N (B stored N×K when {@code transB}, else K×N; ldb).
+     */
+    static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
+                        float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
+                        Scratch s) {
+        int blocks = Math.max(1, (k + KC - 1) / KC);
+        for (int mc = i0; mc < i1; mc += MC) {
+            int mEnd = Math.min(i1, mc + MC), rowPanels = (mEnd - mc + MR - 1) / MR;
+            for (int kb = 0; kb < blocks; kb++) {
+                int p0 = (int) ((long) k * kb / blocks), p1 = (int) ((long) k * (kb + 1) / blocks), kc = p1 - p0;
+                float[] pa = s.a(rowPanels * MR * kc);
+                packA(transA, a, lda, mc, mEnd, p0, p1, pa, s);
+                boolean load = kb > 0;                 // continue the FMA chain through C
+                float[] pb = s.b(kc * NR);
+                for (int j = j0; j < j1; j += NR) {
+                    int nj = Math.min(NR, j1 - j);
+                    packB(transB, b, ldb, p0, p1, j, j + nj, pb, s);
+                    for (int rp = 0; rp < rowPanels; rp++) {
+                        int i = mc + rp * MR, mi = Math.min(MR, mEnd - i);
+                        if (mi == MR && nj == NR) kernel(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc, load);
+                        else edge(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc, mi, nj, load, s.tile);
+                    }
                 }
             }
         }
     }
 
-
-    // ---- A given transposed (K×M row-major): C = alpha · Aᵀ · B + beta · C -------------
-    // Element (i, p) of op(A) is a[p·lda + i]: the 8 values a micro-kernel broadcasts at
-    // one k are contiguous, which is the packed layout a GEMM would otherwise build.
-
-    /** Columns [j0, j1) and rows [i0, i1) of C = alpha · Aᵀ · B + beta · C; A is K×M (lda), B K×N (ldb). */
-    static void productTransA(float[] a, int lda, float[] b, int ldb, float[] c, int ldc,
-                              int i0, int i1, int k, int j0, int j1, float alpha, float beta) {
-        int i = i0;
-        for (; i + MR <= i1; i += MR) {
-            int j = j0;
-            for (; j + NR <= j1; j += NR) blockT8x2(a, i, lda, b, j, ldb, c, i * ldc + j, ldc, k, alpha, beta);
-            for (; j < j1; j += L) blockT8x1(a, i, lda, b, j, ldb, c, i * ldc + j, ldc, k, alpha, beta, S.indexInRange(j, j1));
-        }
-        for (; i < i1; i++)
-            for (int j = j0; j < j1; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, j1);
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0; p < k; p++)
-                    acc = FloatVector.broadcast(S, a[p * lda + i]).fma(FloatVector.fromArray(S, b, p * ldb + j, m), acc);
-                store(c, i * ldc + j, acc, alpha, beta, m);
-            }
-    }
-
-    private static void blockT8x2(float[] a, int i, int lda, float[] b, int bj, int ldb, float[] c, int cij, int ldc,
-                                  int k, float alpha, float beta) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int ap = p * lda + i, bp = p * ldb + bj;   // one induction variable: bounds checks hoist
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, a[ap]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ap + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ap + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ap + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ap + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ap + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[ap + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[ap + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-        }
-        store2(c, cij, c00, c01, alpha, beta);
-        store2(c, cij + ldc, c10, c11, alpha, beta);
-        store2(c, cij + 2 * ldc, c20, c21, alpha, beta);
-        store2(c, cij + 3 * ldc, c30, c31, alpha, beta);
-        store2(c, cij + 4 * ldc, c40, c41, alpha, beta);
-        store2(c, cij + 5 * ldc, c50, c51, alpha, beta);
-        store2(c, cij + 6 * ldc, c60, c61, alpha, beta);
-        store2(c, cij + 7 * ldc, c70, c71, alpha, beta);
-    }
-
-    private static void blockT8x1(float[] a, int i, int lda, float[] b, int bj, int ldb, float[] c, int cij, int ldc,
-                                  int k, float alpha, float beta, VectorMask<Float> m) {
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
-        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int ap = p * lda + i, bp = p * ldb + bj;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp, m);
-            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[ap + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, a[ap + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, a[ap + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, a[ap + 7]).fma(b0, c7);
-        }
-        store(c, cij, c0, alpha, beta, m);
-        store(c, cij + ldc, c1, alpha, beta, m);
-        store(c, cij + 2 * ldc, c2, alpha, beta, m);
-        store(c, cij + 3 * ldc, c3, alpha, beta, m);
-        store(c, cij + 4 * ldc, c4, alpha, beta, m);
-        store(c, cij + 5 * ldc, c5, alpha, beta, m);
-        store(c, cij + 6 * ldc, c6, alpha, beta, m);
-        store(c, cij + 7 * ldc, c7, alpha, beta, m);
-    }
-
-    // ---- B given transposed (N×K row-major): C = alpha · A · Bᵀ + beta · C --------------
-    // Both operands are read along K, so each element of C is a dot product: a 4×4 block
-    // of C keeps 16 vector accumulators over K and reduces them once at the end. This is
-    // the forward pass of a linear layer with PyTorch's out×in weight, read in place.
-
-    /** Rows [i0, i1) and columns [j0, j1) of C = alpha · A · Bᵀ + beta · C; A is M×K, B N×K. */
-    static void productTransB(float[] a, int lda, float[] b, int ldb, float[] c, int ldc,
-                              int i0, int i1, int k, int j0, int j1, float alpha, float beta) {
-        float[] out = new float[16];
-        for (int i = i0; i < i1; i += 4) {
-            int mi = Math.min(4, i1 - i);
-            for (int j = j0; j < j1; j += 4) {
-                int nj = Math.min(4, j1 - j);
-                if (mi == 4 && nj == 4) dot4x4(a, i * lda, lda, b, j * ldb, ldb, k, out);
-                else dotSmall(a, i * lda, lda, mi, b, j * ldb, ldb, nj, k, out);
-                for (int r = 0; r < mi; r++)
-                    for (int q = 0; q < nj; q++) {
-                        int o = (i + r) * ldc + j + q;
-                        float v = alpha * out[r * 4 + q];
-                        c[o] = beta == 0f ? v : v + beta * c[o];
-                    }
+    /** Packs rows [m0, m1) and k in [p0, p1) of op(A) as 8-row panels, zero rows past m1. */
+    static void packA(boolean transA, float[] a, int lda, int m0, int m1, int p0, int p1, float[] pa, Scratch s) {
+        int kc = p1 - p0;
+        int[] rowsAt = s.strided(lda);
+        for (int i = m0, o = 0; i < m1; i += MR, o += MR * kc) {
+            int mi = Math.min(MR, m1 - i);
+            if (mi == MR && transA) {        // A is K×M: the 8 values of one k are adjacent
+                for (int p = p0, q = o; p < p1; p++, q += MR) FloatVector.fromArray(S8, a, p * lda + i).intoArray(pa, q);
+            } else if (mi == MR) {           // A is M×K: gather one value from each of the 8 rows
+                for (int p = p0, q = o; p < p1; p++, q += MR) FloatVector.fromArray(S8, a, i * lda + p, rowsAt, 0).intoArray(pa, q);
+            } else {                         // the last, partial panel: zero rows past m1
+                for (int p = p0, q = o; p < p1; p++, q += MR)
+                    for (int r = 0; r < MR; r++) pa[q + r] = r < mi ? (transA ? a[p * lda + i + r] : a[(i + r) * lda + p]) : 0f;
             }
         }
     }
 
-    private static void dot4x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int k, float[] out) {
-        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S), s22 = FloatVector.zero(S), s23 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S), s32 = FloatVector.zero(S), s33 = FloatVector.zero(S);
-        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-        int ub = S.loopBound(k);
-        int p = 0;
-        for (; p < ub; p += L) {
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p), x1 = FloatVector.fromArray(S, a, a1 + p);
-            FloatVector x2 = FloatVector.fromArray(S, a, a2 + p), x3 = FloatVector.fromArray(S, a, a3 + p);
-            FloatVector y = FloatVector.fromArray(S, b, b0 + p);
-            s00 = x0.fma(y, s00); s10 = x1.fma(y, s10); s20 = x2.fma(y, s20); s30 = x3.fma(y, s30);
-            y = FloatVector.fromArray(S, b, b1 + p);
-            s01 = x0.fma(y, s01); s11 = x1.fma(y, s11); s21 = x2.fma(y, s21); s31 = x3.fma(y, s31);
-            y = FloatVector.fromArray(S, b, b2 + p);
-            s02 = x0.fma(y, s02); s12 = x1.fma(y, s12); s22 = x2.fma(y, s22); s32 = x3.fma(y, s32);
-            y = FloatVector.fromArray(S, b, b3 + p);
-            s03 = x0.fma(y, s03); s13 = x1.fma(y, s13); s23 = x2.fma(y, s23); s33 = x3.fma(y, s33);
+    /** Packs k in [p0, p1) and columns [n0, n1) (at most NR) of op(B), zero columns past n1. */
+    static void packB(boolean transB, float[] b, int ldb, int p0, int p1, int n0, int n1, float[] pb, Scratch s) {
+        int nj = n1 - n0;
+        if (!transB && nj == NR) {           // B is K×N: the panel's rows are contiguous
+            for (int p = p0, q = 0; p < p1; p++, q += NR) {
+                FloatVector.fromArray(S, b, p * ldb + n0).intoArray(pb, q);
+                FloatVector.fromArray(S, b, p * ldb + n0 + L).intoArray(pb, q + L);
+            }
+        } else if (!transB) {
+            VectorMask<Float> m0 = S.indexInRange(0, nj), m1 = S.indexInRange(L, nj);
+            for (int p = p0, q = 0; p < p1; p++, q += NR) {
+                FloatVector.fromArray(S, b, p * ldb + n0, m0).intoArray(pb, q);
+                FloatVector.fromArray(S, b, p * ldb + n0 + L, m1).intoArray(pb, q + L);
+            }
+        } else {                             // B is N×K: gather a column of 8 rows per 256-bit vector
+            int[] rowsAt = s.strided(ldb);   // (512-bit gathers are not intrinsified: they box)
+            for (int g = 0; g < NR; g += MR) {
+                int r0 = (n0 + g) * ldb;
+                if (g + MR <= nj) {
+                    for (int p = p0, q = g; p < p1; p++, q += NR) FloatVector.fromArray(S8, b, r0 + p, rowsAt, 0).intoArray(pb, q);
+                } else {                     // the columns past n1 are zeros
+                    int valid = Math.max(0, nj - g);
+                    for (int p = p0, q = g; p < p1; p++, q += NR)
+                        for (int col = 0; col < MR; col++) pb[q + col] = col < valid ? b[r0 + col * ldb + p] : 0f;
+                }
+            }
         }
-        out[0] = sum(s00); out[1] = sum(s01); out[2] = sum(s02); out[3] = sum(s03);
-        out[4] = sum(s10); out[5] = sum(s11); out[6] = sum(s12); out[7] = sum(s13);
-        out[8] = sum(s20); out[9] = sum(s21); out[10] = sum(s22); out[11] = sum(s23);
-        out[12] = sum(s30); out[13] = sum(s31); out[14] = sum(s32); out[15] = sum(s33);
-        if (ub < k) dotTail(a, a0, lda, b, b0, ldb, ub, k, out);
     }
 
     /**
-     * Adds the K tail (fewer than one vector) of a 4×4 block, by masked loads: a scalar
-     * loop here cost as much as the whole vector body at K = 794.
+     * The 8 × NR block of C at {@code ci} over one K block: accumulators start at zero,
+     * or at C's partial sums when {@code load}. No alpha or beta here: C2 would stop
+     * inlining this method's vector calls (NodeCountInliningCutoff) and box a vector on
+     * every k.
      */
-    private static void dotTail(float[] a, int a0, int lda, float[] b, int b0, int ldb, int from, int k, float[] out) {
-        VectorMask<Float> m = S.indexInRange(from, k);
-        FloatVector x0 = FloatVector.fromArray(S, a, a0 + from, m), x1 = FloatVector.fromArray(S, a, a0 + lda + from, m);
-        FloatVector x2 = FloatVector.fromArray(S, a, a0 + 2 * lda + from, m), x3 = FloatVector.fromArray(S, a, a0 + 3 * lda + from, m);
-        for (int q = 0; q < 4; q++) {
-            FloatVector y = FloatVector.fromArray(S, b, b0 + q * ldb + from, m);
-            out[q] += sum(x0.mul(y));
-            out[4 + q] += sum(x1.mul(y));
-            out[8 + q] += sum(x2.mul(y));
-            out[12 + q] += sum(x3.mul(y));
+    static void kernel(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc, boolean load) {
+        // one code path for both starts (a branch here made C2 box an accumulator on every k):
+        // zeros come from a zero row read with stride 0
+        float[] src = load ? c : ZEROS;
+        int s0 = load ? ci : 0, sld = load ? ldc : 0;
+        FloatVector c00 = FloatVector.fromArray(S, src, s0), c01 = FloatVector.fromArray(S, src, s0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, src, s0 + sld), c11 = FloatVector.fromArray(S, src, s0 + sld + L);
+        FloatVector c20 = FloatVector.fromArray(S, src, s0 + 2 * sld), c21 = FloatVector.fromArray(S, src, s0 + 2 * sld + L);
+        FloatVector c30 = FloatVector.fromArray(S, src, s0 + 3 * sld), c31 = FloatVector.fromArray(S, src, s0 + 3 * sld + L);
+        FloatVector c40 = FloatVector.fromArray(S, src, s0 + 4 * sld), c41 = FloatVector.fromArray(S, src, s0 + 4 * sld + L);
+        FloatVector c50 = FloatVector.fromArray(S, src, s0 + 5 * sld), c51 = FloatVector.fromArray(S, src, s0 + 5 * sld + L);
+        FloatVector c60 = FloatVector.fromArray(S, src, s0 + 6 * sld), c61 = FloatVector.fromArray(S, src, s0 + 6 * sld + L);
+        FloatVector c70 = FloatVector.fromArray(S, src, s0 + 7 * sld), c71 = FloatVector.fromArray(S, src, s0 + 7 * sld + L);
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * MR, bp = p * NR;   // one induction variable: the bounds checks hoist
+            FloatVector y0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector y1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, pa[ap]); c00 = x.fma(y0, c00); c01 = x.fma(y1, c01);
+            x = FloatVector.broadcast(S, pa[ap + 1]); c10 = x.fma(y0, c10); c11 = x.fma(y1, c11);
+            x = FloatVector.broadcast(S, pa[ap + 2]); c20 = x.fma(y0, c20); c21 = x.fma(y1, c21);
+            x = FloatVector.broadcast(S, pa[ap + 3]); c30 = x.fma(y0, c30); c31 = x.fma(y1, c31);
+            x = FloatVector.broadcast(S, pa[ap + 4]); c40 = x.fma(y0, c40); c41 = x.fma(y1, c41);
+            x = FloatVector.broadcast(S, pa[ap + 5]); c50 = x.fma(y0, c50); c51 = x.fma(y1, c51);
+            x = FloatVector.broadcast(S, pa[ap + 6]); c60 = x.fma(y0, c60); c61 = x.fma(y1, c61);
+            x = FloatVector.broadcast(S, pa[ap + 7]); c70 = x.fma(y0, c70); c71 = x.fma(y1, c71);
         }
+        store(c, ci, c00, c01);
+        store(c, ci + ldc, c10, c11);
+        store(c, ci + 2 * ldc, c20, c21);
+        store(c, ci + 3 * ldc, c30, c31);
+        store(c, ci + 4 * ldc, c40, c41);
+        store(c, ci + 5 * ldc, c50, c51);
+        store(c, ci + 6 * ldc, c60, c61);
+        store(c, ci + 7 * ldc, c70, c71);
     }
 
-    /** The edges of {@link #productTransB}: fewer than 4 rows or columns, one dot product at a time. */
-    private static void dotSmall(float[] a, int a0, int lda, int mi, float[] b, int b0, int ldb, int nj, int k, float[] out) {
-        int ub = S.loopBound(k);
-        for (int r = 0; r < mi; r++)
-            for (int q = 0; q < nj; q++) {
-                int ar = a0 + r * lda, bq = b0 + q * ldb, p = 0;
-                FloatVector s = FloatVector.zero(S);
-                for (; p < ub; p += L) s = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, bq + p), s);
-                float t = 0f;
-                for (; p < k; p++) t = Math.fma(a[ar + p], b[bq + p], t);
-                out[r * 4 + q] = sum(s) + t;
-            }
+    private static void store(float[] c, int off, FloatVector v0, FloatVector v1) {
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + L);
+    }
+
+    /**
+     * A block at the bottom or right edge of C (mi < 8 rows or nj < NR columns): the same
+     * kernel on a full 8 × NR tile holding the valid part of C, then copied back.
+     */
+    private static void edge(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc, int mi, int nj,
+                             boolean load, float[] tile) {
+        if (load) for (int r = 0; r < mi; r++) System.arraycopy(c, ci + r * ldc, tile, r * NR, nj);
+        kernel(pa, a0, pb, kc, tile, 0, NR, load);
+        for (int r = 0; r < mi; r++) System.arraycopy(tile, r * NR, c, ci + r * ldc, nj);
     }
 
     /**

@@ -1,0 +1,52 @@
+package cvae.kernels.cpu;
+
+import cvae.kernels.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What {@link Gemm} promises: every element of C is the plain FMA chain
+ * {@code acc = fma(a[i,p], b[p,j], acc)} over p = 0 … K−1, to the bit, for every layout,
+ * with K cut into several blocks (K > Gemm.KC), edges in both directions, and any
+ * thread count. The determinism of a training curve rests on this.
+ */
+class GemmFmaChainTest {
+    @ParameterizedTest(name = "threads = {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void everyElementIsOneFmaChainInOrder(int threads) {
+        SplittableRandom r = new SplittableRandom(17);
+        int[][] shapes = {{64, 512, 794}, {37, 45, 2 * Gemm.KC + 5}, {300, 40, 64}, {9, 33, 1}};
+        try (CpuBackend be = new CpuBackend(threads)) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                for (int t = 0; t < 4; t++) {
+                    boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                    float[] a = new float[m * k], b = new float[k * n];
+                    for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+                    for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+                    Tensor at = transA ? be.tensor(k, m) : be.tensor(m, k), bt = transB ? be.tensor(n, k) : be.tensor(k, n);
+                    Tensor c = be.tensor(m, n);
+                    be.upload(at, a);
+                    be.upload(bt, b);
+                    be.gemm(c, transA, at, transB, bt, 1f, 0f);
+                    float[] got = new float[m * n];
+                    be.download(got, c);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++) {
+                            float acc = 0f;
+                            for (int p = 0; p < k; p++)
+                                acc = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], acc);
+                            int e = i * n + j;
+                            assertEquals(Float.floatToRawIntBits(acc), Float.floatToRawIntBits(got[e]),
+                                    m + "x" + n + "x" + k + " tA=" + transA + " tB=" + transB + " C[" + i + "," + j + "]: chain "
+                                            + acc + ", gemm " + got[e]);
+                        }
+                }
+            }
+        }
+    }
+}
