@@ -35,9 +35,35 @@ public class GemmKernelBenchmark {
     /** GFLOP/s = flops() / ns per operation. */
     public static long flops(int kc) { return 2L * 64 * Gemm.NR * kc; }
 
+    /** Packing alone, enc1 forward (x 64×794, Wt 794×512) and dec2 input gradient (Wt 512×784 read transposed). */
+    @State(Scope.Thread)
+    public static class Operands {
+        final Gemm.Scratch s = new Gemm.Scratch();
+        final float[] x = new float[64 * 794], w = new float[794 * 512], dy = new float[64 * 784], w2 = new float[512 * 784];
+        final float[] pa = new float[64 * 794], pb = new float[794 * Gemm.NR];
+    }
+
+    @Benchmark
+    public void packAForward(Operands o, Blackhole bh) {
+        Gemm.packA(false, o.x, 794, 0, 64, 0, 794, o.pa, o.s);
+        bh.consume(o.pa);
+    }
+
+    @Benchmark
+    public void packBForward(Operands o, Blackhole bh) {
+        for (int j = 0; j < 512; j += Gemm.NR) Gemm.packB(false, o.w, 512, 0, 794, j, j + Gemm.NR, o.pb, o.s);
+        bh.consume(o.pb);
+    }
+
+    @Benchmark
+    public void packBInputGrad(Operands o, Blackhole bh) {
+        for (int j = 0; j < 512; j += Gemm.NR) Gemm.packB(true, o.w2, 784, 0, 784, j, j + Gemm.NR, o.pb, o.s);
+        bh.consume(o.pb);
+    }
+
     @Benchmark
     public void eightPanels(Blackhole bh) {
-        for (int rp = 0; rp < 8; rp++) Gemm.kernel(pa, rp * Gemm.MR * kc, pb, kc, c, rp * Gemm.MR * Gemm.NR, Gemm.NR, false);
+        for (int rp = 0; rp < 8; rp++) Gemm.kernel(pa, rp * Gemm.MR * kc, pb, kc, c, rp * Gemm.MR * Gemm.NR, Gemm.NR);
         bh.consume(c);
     }
 }

@@ -26,12 +26,13 @@ public final class CpuBackend implements Backend {
     private static final int PARALLEL_MIN = 1 << 15;
 
     /** Products below this many flops run on one thread: waking the others costs more. */
-    private static final long GEMM_PARALLEL_MIN_FLOP = 1L << 21;
+    private static final long GEMM_PARALLEL_MIN_FLOP = 1L << 20;
 
     private final ParallelFor pool;
     /** Packing space of each task of a product (task i runs on thread i, see ParallelFor). */
     private final Gemm.Scratch[] scratch;
     private float[] blend = new float[0];
+    private double[] rowSums = new double[0];
 
     public CpuBackend(int threads) {
         this.pool = new ParallelFor(threads);
@@ -68,7 +69,9 @@ public final class CpuBackend implements Backend {
         if (src.cols() != c) throw new IllegalArgumentException("gather " + src + " into " + out);
         int[] ix = ((HeapIndices) idx).values;
         float[] s = d(src), o = d(out);
-        for (int r = 0; r < out.rows(); r++) System.arraycopy(s, ix[offset + r] * c, o, r * c, c);
+        byRows(out.rows(), out.size(), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) System.arraycopy(s, ix[offset + r] * c, o, r * c, c);
+        });
     }
 
     @Override public void concatColumns(Tensor out, Tensor a, Tensor b) {
@@ -76,10 +79,12 @@ public final class CpuBackend implements Backend {
         if (ca + cb != co || a.rows() != out.rows() || b.rows() != out.rows())
             throw new IllegalArgumentException("concat " + a + " + " + b + " into " + out);
         float[] o = d(out), x = d(a), y = d(b);
-        for (int r = 0; r < out.rows(); r++) {
-            System.arraycopy(x, r * ca, o, r * co, ca);
-            System.arraycopy(y, r * cb, o, r * co + ca, cb);
-        }
+        byRows(out.rows(), out.size(), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                System.arraycopy(x, r * ca, o, r * co, ca);
+                System.arraycopy(y, r * cb, o, r * co + ca, cb);
+            }
+        });
     }
 
     @Override public void sliceColumns(Tensor out, Tensor in, int col0) {
@@ -136,25 +141,41 @@ public final class CpuBackend implements Backend {
         if (bias.size() != c) throw new IllegalArgumentException("bias " + bias + " for " + y);
         float[] Y = d(y), B = d(bias);
         int ub = S.loopBound(c);
-        for (int r = 0; r < y.rows(); r++) {
-            int o = r * c, j = 0;
-            for (; j < ub; j += L)
-                FloatVector.fromArray(S, Y, o + j).add(FloatVector.fromArray(S, B, j)).intoArray(Y, o + j);
-            for (; j < c; j++) Y[o + j] += B[j];
-        }
+        byRows(y.rows(), y.size(), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * c, j = 0;
+                for (; j < ub; j += L)
+                    FloatVector.fromArray(S, Y, o + j).add(FloatVector.fromArray(S, B, j)).intoArray(Y, o + j);
+                for (; j < c; j++) Y[o + j] += B[j];
+            }
+        });
     }
 
     @Override public void biasBackward(Tensor dBias, Tensor dY) {
-        int c = dY.cols();
+        int c = dY.cols(), rows = dY.rows();
         float[] G = d(dY), D = d(dBias);
-        java.util.Arrays.fill(D, 0, c, 0f);
-        int ub = S.loopBound(c);
-        for (int r = 0; r < dY.rows(); r++) {
-            int o = r * c, j = 0;
-            for (; j < ub; j += L)
-                FloatVector.fromArray(S, D, j).add(FloatVector.fromArray(S, G, o + j)).intoArray(D, j);
-            for (; j < c; j++) D[j] += G[o + j];
-        }
+        // split by columns (whole vectors): each sum still runs over the rows in order on one thread
+        int t = dY.size() < PARALLEL_MIN ? 1 : Math.min(pool.threads(), (c + L - 1) / L);
+        pool.run(t, i -> {
+            int j0 = (int) ((long) c * i / t) / L * L, j1 = i == t - 1 ? c : (int) ((long) c * (i + 1) / t) / L * L;
+            java.util.Arrays.fill(D, j0, j1, 0f);
+            for (int r = 0; r < rows; r++) {
+                int o = r * c, j = j0;
+                for (; j + L <= j1; j += L)
+                    FloatVector.fromArray(S, D, j).add(FloatVector.fromArray(S, G, o + j)).intoArray(D, j);
+                for (; j < j1; j++) D[j] += G[o + j];
+            }
+        });
+    }
+
+    private interface RowBody { void run(int r0, int r1); }
+
+    /** Runs body over row ranges, split between the threads when the tensor is large. */
+    private void byRows(int rows, long size, RowBody body) {
+        int t = pool.threads();
+        if (size < PARALLEL_MIN || t == 1 || rows < 2) { body.run(0, rows); return; }
+        int tasks = Math.min(t, rows);
+        pool.run(tasks, i -> body.run((int) ((long) rows * i / tasks), (int) ((long) rows * (i + 1) / tasks)));
     }
 
     // ---- activations ------------------------------------------------------------------
@@ -217,24 +238,31 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    // ---- the CVAE's own ops (small: B×L, scalar code is fast enough) ---------------------
+    // ---- the CVAE's own ops (B × latent: one masked vector pass per row) ----------------
 
     @Override public void reparamForward(Tensor z, Tensor h, Tensor eps) {
         int l = z.cols();
         float[] Z = d(z), H = d(h), E = d(eps);
         for (int r = 0; r < z.rows(); r++)
-            for (int j = 0; j < l; j++)
-                Z[r * l + j] = H[r * 2 * l + j] + (float) Math.exp(H[r * 2 * l + l + j]) * E[r * l + j];
+            for (int j = 0; j < l; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, l);
+                int hm = r * 2 * l + j, o = r * l + j;
+                FloatVector sigma = VectorMath.exp(FloatVector.fromArray(S, H, hm + l, m));
+                FloatVector.fromArray(S, H, hm, m).add(sigma.mul(FloatVector.fromArray(S, E, o, m))).intoArray(Z, o, m);
+            }
     }
 
     @Override public void reparamBackward(Tensor dH, Tensor dZ, Tensor h, Tensor eps) {
         int l = dZ.cols();
         float[] D = d(dH), G = d(dZ), H = d(h), E = d(eps);
         for (int r = 0; r < dZ.rows(); r++)
-            for (int j = 0; j < l; j++) {
-                float g = G[r * l + j];
-                D[r * 2 * l + j] = g;
-                D[r * 2 * l + l + j] = g * (float) Math.exp(H[r * 2 * l + l + j]) * E[r * l + j];
+            for (int j = 0; j < l; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, l);
+                int hm = r * 2 * l + j, o = r * l + j;
+                FloatVector g = FloatVector.fromArray(S, G, o, m);
+                g.intoArray(D, hm, m);
+                FloatVector sigma = VectorMath.exp(FloatVector.fromArray(S, H, hm + l, m));
+                g.mul(sigma).mul(FloatVector.fromArray(S, E, o, m)).intoArray(D, hm + l, m);
             }
     }
 
@@ -242,24 +270,29 @@ public final class CpuBackend implements Backend {
         float[] XH = d(xhat), X = d(x), D = d(dXhat);
         int rows = x.rows(), cols = x.cols();
         float scale = (float) (2.0 / x.size());
-        double total = 0;
+        if (rowSums.length < rows) rowSums = new double[rows];
+        double[] sums = rowSums;
         int ub = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {           // one row at a time: a fixed summation order
-            int o = r * cols, j = 0;
-            FloatVector s = FloatVector.zero(S);
-            for (; j < ub; j += L) {
-                FloatVector e = FloatVector.fromArray(S, XH, o + j).sub(FloatVector.fromArray(S, X, o + j));
-                s = e.fma(e, s);
-                e.mul(scale).intoArray(D, o + j);
+        byRows(rows, x.size(), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * cols, j = 0;
+                FloatVector s = FloatVector.zero(S);
+                for (; j < ub; j += L) {
+                    FloatVector e = FloatVector.fromArray(S, XH, o + j).sub(FloatVector.fromArray(S, X, o + j));
+                    s = e.fma(e, s);
+                    e.mul(scale).intoArray(D, o + j);
+                }
+                double rowSum = Gemm.sum(s);
+                for (; j < cols; j++) {
+                    float e = XH[o + j] - X[o + j];
+                    rowSum += e * e;
+                    D[o + j] = e * scale;
+                }
+                sums[r] = rowSum;
             }
-            double rowSum = Gemm.sum(s);
-            for (; j < cols; j++) {
-                float e = XH[o + j] - X[o + j];
-                rowSum += e * e;
-                D[o + j] = e * scale;
-            }
-            total += rowSum;
-        }
+        });
+        double total = 0;
+        for (int r = 0; r < rows; r++) total += sums[r];   // in row order, whatever the split
         d(acc)[accIndex] += (float) (total / cols);
     }
 
@@ -268,16 +301,20 @@ public final class CpuBackend implements Backend {
         float[] Q = d(hq), P = d(hp), DQ = d(dHq), DP = d(dHp);
         float scale = weight / b;
         double total = 0;
-        for (int r = 0; r < b; r++)
-            for (int j = 0; j < l; j++) {
+        for (int r = 0; r < b; r++)                 // rows in order, each row's lanes by a fixed tree
+            for (int j = 0; j < l; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, l);  // lanes past l load zeros: their term is 0
                 int im = r * 2 * l + j, is = im + l;
-                float mu = Q[im], ls = Q[is], pm = P[im], pls = P[is];
-                float var = (float) Math.exp(2 * ls), pinv = (float) Math.exp(-2 * pls), diff = mu - pm;
-                total += pls - ls + 0.5 * (var + diff * diff) * pinv - 0.5;
-                DQ[im] += scale * diff * pinv;
-                DQ[is] += scale * (var * pinv - 1f);
-                DP[im] = -scale * diff * pinv;
-                DP[is] = scale * (1f - (var + diff * diff) * pinv);
+                FloatVector mu = FloatVector.fromArray(S, Q, im, m), ls = FloatVector.fromArray(S, Q, is, m);
+                FloatVector pm = FloatVector.fromArray(S, P, im, m), pls = FloatVector.fromArray(S, P, is, m);
+                FloatVector var = VectorMath.exp(ls.mul(2f)), pinv = VectorMath.exp(pls.mul(-2f)), diff = mu.sub(pm);
+                FloatVector spread = var.add(diff.mul(diff));                       // var + (mu − prior_mu)²
+                total += Gemm.sum(pls.sub(ls).add(spread.mul(pinv).mul(0.5f)).sub(0.5f).blend(0f, m.not()));
+                FloatVector gMu = diff.mul(pinv).mul(scale);
+                FloatVector.fromArray(S, DQ, im, m).add(gMu).intoArray(DQ, im, m);
+                FloatVector.fromArray(S, DQ, is, m).add(var.mul(pinv).sub(1f).mul(scale)).intoArray(DQ, is, m);
+                gMu.neg().intoArray(DP, im, m);
+                spread.mul(pinv).neg().add(1f).mul(scale).intoArray(DP, is, m);
             }
         d(acc)[accIndex] += (float) total;
     }
@@ -311,7 +348,7 @@ public final class CpuBackend implements Backend {
     @Override public void randomNormal(Tensor out, long seed, long stream) {
         float[] o = d(out);
         int n = Math.toIntExact(out.size());
-        if (n < 4096) { Philox.normals(o, 0, n, seed, stream); return; }
+        if (n < 512) { Philox.normals(o, 0, n, seed, stream); return; }   // log, sin, cos: ~40 ns a normal
         int t = pool.threads();
         pool.run(t, i -> Philox.normals(o, (int) ((long) n * i / t), (int) ((long) n * (i + 1) / t), seed, stream));
     }

@@ -26,10 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  * at batch 64, two threads). Packing also absorbs the transposes, so every layout a training step uses
  * (NN forward, TN weight gradient, NT input gradient) runs the same kernel.
  *
- * <p>Determinism: every element of C is one FMA chain over k = 0, 1, …, K−1 in order,
- * whatever the thread split or the K blocking (a K block after the first starts its
- * accumulators from the partial sums left in C), so results do not depend on the
- * thread count and equal a plain {@code acc = fma(a, b, acc)} loop.
+ * <p>Determinism: every element of C is, for each K block in order, one FMA chain over
+ * the block's k in order from zero, added to the sum of the blocks before it. The K
+ * blocks depend only on K ({@link #kBlock}), never on the thread split, so results do
+ * not depend on the thread count.
  */
 final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -48,8 +48,6 @@ final class Gemm {
     static final int KC = 192;
     /** Rows of op(A) packed at once; a batch of up to MC rows packs each B panel once. */
     static final int MC = 256;
-
-    private static final float[] ZEROS = new float[NR];
 
     private Gemm() {}
 
@@ -86,23 +84,26 @@ final class Gemm {
         for (int mc = i0; mc < i1; mc += MC) {
             int mEnd = Math.min(i1, mc + MC), rowPanels = (mEnd - mc + MR - 1) / MR;
             for (int kb = 0; kb < blocks; kb++) {
-                int p0 = (int) ((long) k * kb / blocks), p1 = (int) ((long) k * (kb + 1) / blocks), kc = p1 - p0;
+                int p0 = kBlock(k, blocks, kb), p1 = kBlock(k, blocks, kb + 1), kc = p1 - p0;
                 float[] pa = s.a(rowPanels * MR * kc);
                 packA(transA, a, lda, mc, mEnd, p0, p1, pa, s);
-                boolean load = kb > 0;                 // continue the FMA chain through C
+                boolean add = kb > 0;                  // later K blocks add their partial sums to C
                 float[] pb = s.b(kc * NR);
                 for (int j = j0; j < j1; j += NR) {
                     int nj = Math.min(NR, j1 - j);
                     packB(transB, b, ldb, p0, p1, j, j + nj, pb, s);
                     for (int rp = 0; rp < rowPanels; rp++) {
                         int i = mc + rp * MR, mi = Math.min(MR, mEnd - i);
-                        if (mi == MR && nj == NR) kernel(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc, load);
-                        else edge(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc, mi, nj, load, s.tile);
+                        if (mi == MR && nj == NR && !add) kernel(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc);
+                        else viaTile(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc, mi, nj, add, s.tile);
                     }
                 }
             }
         }
     }
+
+    /** Start of K block {@code kb} of {@code blocks} (even blocks of at most KC). */
+    static int kBlock(int k, int blocks, int kb) { return (int) ((long) k * kb / blocks); }
 
     /** Packs rows [m0, m1) and k in [p0, p1) of op(A) as 8-row panels, zero rows past m1. */
     static void packA(boolean transA, float[] a, int lda, int m0, int m1, int p0, int p1, float[] pa, Scratch s) {
@@ -151,24 +152,16 @@ final class Gemm {
     }
 
     /**
-     * The 8 × NR block of C at {@code ci} over one K block: accumulators start at zero,
-     * or at C's partial sums when {@code load}. No alpha or beta here: C2 would stop
-     * inlining this method's vector calls (NodeCountInliningCutoff) and box a vector on
-     * every k.
+     * The 8 × NR block of C at {@code ci} over one K block, from zero accumulators.
+     *
+     * <p>Kept as small as C2 can compile whole: with 16 more loads (to start from C's
+     * partial sums) or alpha/beta in the stores, C2 sometimes stopped inlining at
+     * NodeCountInliningCutoff, left the last rows' {@code fma} calls un-intrinsified and
+     * boxed two vectors on every k: one run in two trained at a third of the speed.
      */
-    static void kernel(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc, boolean load) {
-        // one code path for both starts (a branch here made C2 box an accumulator on every k):
-        // zeros come from a zero row read with stride 0
-        float[] src = load ? c : ZEROS;
-        int s0 = load ? ci : 0, sld = load ? ldc : 0;
-        FloatVector c00 = FloatVector.fromArray(S, src, s0), c01 = FloatVector.fromArray(S, src, s0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, src, s0 + sld), c11 = FloatVector.fromArray(S, src, s0 + sld + L);
-        FloatVector c20 = FloatVector.fromArray(S, src, s0 + 2 * sld), c21 = FloatVector.fromArray(S, src, s0 + 2 * sld + L);
-        FloatVector c30 = FloatVector.fromArray(S, src, s0 + 3 * sld), c31 = FloatVector.fromArray(S, src, s0 + 3 * sld + L);
-        FloatVector c40 = FloatVector.fromArray(S, src, s0 + 4 * sld), c41 = FloatVector.fromArray(S, src, s0 + 4 * sld + L);
-        FloatVector c50 = FloatVector.fromArray(S, src, s0 + 5 * sld), c51 = FloatVector.fromArray(S, src, s0 + 5 * sld + L);
-        FloatVector c60 = FloatVector.fromArray(S, src, s0 + 6 * sld), c61 = FloatVector.fromArray(S, src, s0 + 6 * sld + L);
-        FloatVector c70 = FloatVector.fromArray(S, src, s0 + 7 * sld), c71 = FloatVector.fromArray(S, src, s0 + 7 * sld + L);
+    static void kernel(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
             int ap = a0 + p * MR, bp = p * NR;   // one induction variable: the bounds checks hoist
             FloatVector y0 = FloatVector.fromArray(S, pb, bp);
@@ -193,20 +186,58 @@ final class Gemm {
         store(c, ci + 7 * ldc, c70, c71);
     }
 
+    /**
+     * {@link #kernel} for a panel of at most L valid columns (the 40-wide outputs of the
+     * encoder and prior end in one of 8): one vector per row, half the work.
+     */
+    static void kernelNarrow(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * MR;
+            FloatVector y = FloatVector.fromArray(S, pb, p * NR);
+            c0 = FloatVector.broadcast(S, pa[ap]).fma(y, c0);
+            c1 = FloatVector.broadcast(S, pa[ap + 1]).fma(y, c1);
+            c2 = FloatVector.broadcast(S, pa[ap + 2]).fma(y, c2);
+            c3 = FloatVector.broadcast(S, pa[ap + 3]).fma(y, c3);
+            c4 = FloatVector.broadcast(S, pa[ap + 4]).fma(y, c4);
+            c5 = FloatVector.broadcast(S, pa[ap + 5]).fma(y, c5);
+            c6 = FloatVector.broadcast(S, pa[ap + 6]).fma(y, c6);
+            c7 = FloatVector.broadcast(S, pa[ap + 7]).fma(y, c7);
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc);
+        c5.intoArray(c, ci + 5 * ldc);
+        c6.intoArray(c, ci + 6 * ldc);
+        c7.intoArray(c, ci + 7 * ldc);
+    }
+
     private static void store(float[] c, int off, FloatVector v0, FloatVector v1) {
         v0.intoArray(c, off);
         v1.intoArray(c, off + L);
     }
 
     /**
-     * A block at the bottom or right edge of C (mi < 8 rows or nj < NR columns): the same
-     * kernel on a full 8 × NR tile holding the valid part of C, then copied back.
+     * A block through the L1 tile: at the bottom or right edge of C (mi < 8 rows or
+     * nj < NR columns, only the valid part is copied out), or of a K block after the
+     * first, whose partial sums are added to C's (C += tile, in the order of the K blocks).
      */
-    private static void edge(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc, int mi, int nj,
-                             boolean load, float[] tile) {
-        if (load) for (int r = 0; r < mi; r++) System.arraycopy(c, ci + r * ldc, tile, r * NR, nj);
-        kernel(pa, a0, pb, kc, tile, 0, NR, load);
-        for (int r = 0; r < mi; r++) System.arraycopy(tile, r * NR, c, ci + r * ldc, nj);
+    private static void viaTile(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc, int mi, int nj,
+                                boolean add, float[] tile) {
+        if (nj <= L) kernelNarrow(pa, a0, pb, kc, tile, 0, NR);
+        else kernel(pa, a0, pb, kc, tile, 0, NR);
+        if (!add) {
+            for (int r = 0; r < mi; r++) System.arraycopy(tile, r * NR, c, ci + r * ldc, nj);
+            return;
+        }
+        for (int r = 0; r < mi; r++)
+            for (int j = 0; j < nj; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, nj);
+                int o = ci + r * ldc + j;
+                FloatVector.fromArray(S, c, o, m).add(FloatVector.fromArray(S, tile, r * NR + j, m)).intoArray(c, o, m);
+            }
     }
 
     /**

@@ -9,10 +9,11 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * What {@link Gemm} promises: every element of C is the plain FMA chain
- * {@code acc = fma(a[i,p], b[p,j], acc)} over p = 0 … K−1, to the bit, for every layout,
- * with K cut into several blocks (K > Gemm.KC), edges in both directions, and any
- * thread count. The determinism of a training curve rests on this.
+ * What {@link Gemm} promises: every element of C is, for each K block in order, the
+ * plain FMA chain {@code acc = fma(a[i,p], b[p,j], acc)} over the block's p from zero,
+ * added to the sum of the blocks before it; to the bit, for every layout, with K cut
+ * into several blocks (K > Gemm.KC), edges in both directions, and any thread count.
+ * The determinism of a training curve rests on this.
  */
 class GemmFmaChainTest {
     @ParameterizedTest(name = "threads = {0}")
@@ -37,9 +38,14 @@ class GemmFmaChainTest {
                     be.download(got, c);
                     for (int i = 0; i < m; i++)
                         for (int j = 0; j < n; j++) {
+                            int blocks = Math.max(1, (k + Gemm.KC - 1) / Gemm.KC);
                             float acc = 0f;
-                            for (int p = 0; p < k; p++)
-                                acc = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], acc);
+                            for (int kb = 0; kb < blocks; kb++) {
+                                float chain = 0f;
+                                for (int p = Gemm.kBlock(k, blocks, kb); p < Gemm.kBlock(k, blocks, kb + 1); p++)
+                                    chain = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], chain);
+                                acc = kb == 0 ? chain : acc + chain;
+                            }
                             int e = i * n + j;
                             assertEquals(Float.floatToRawIntBits(acc), Float.floatToRawIntBits(got[e]),
                                     m + "x" + n + "x" + k + " tA=" + transA + " tB=" + transB + " C[" + i + "," + j + "]: chain "
