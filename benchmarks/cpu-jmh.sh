@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The cpu backend's JMH benchmarks, in one run, into results/benchmarks/cpu-jmh-<date>.txt:
+# the machine's FMA peak, the GEMM micro-kernel alone, the model's products at batch 64
+# and 1024 on 1 and 2 threads, the element-wise ops and Adam, and one training step
+# (with JMH's gc profiler: bytes allocated per step). Run it on a quiet machine; it
+# takes about 7 minutes on 2 cores. Prints resolved paths, so commit the file as it is.
+#   benchmarks/cpu-jmh.sh [extra JMH options]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAVA=""
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
+  [[ -x "$j/bin/java" ]] && "$j/bin/java" -version 2>&1 | grep -q '"25' && { JAVA="$j/bin/java"; break; }
+done
+[[ -n "$JAVA" ]] || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 2; }
+JAR="$ROOT/benchmarks/target/benchmarks.jar"
+[[ -f "$JAR" ]] || { echo "build first: mvn -o install -DskipTests (benchmarks/target/benchmarks.jar missing)" >&2; exit 2; }
+OUT="$ROOT/results/benchmarks/cpu-jmh-$(date -u +%Y-%m-%d-%H%M).txt"
+jmh() { "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" "$@" 2>&1 | grep -vE '^(# (Warmup|Measurement|Timeout|Threads|Benchmark mode|VM|JMH|Blackhole|Fork|Parameters)|Iteration|WARNING|$)' ; }
+run() { jmh "$@" -wi 3 -w 1 -i 5 -r 1; }
+{
+  echo "# benchmarks/cpu-jmh.sh, $(date -u +%FT%TZ)"
+  echo "# CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) cores; JDK: $("$JAVA" -version 2>&1 | head -1)"
+  echo "# commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (dirty)')"
+  run 'FmaPeakBenchmark' "$@"
+  run 'GemmKernelBenchmark.eightPanels' -p kc=192 "$@"
+  run 'GemmKernelBenchmark.pack' -p kc=192 "$@"
+  run 'GemmBenchmark' -p batch=64 -p shape=enc1-forward,dec2-forward,dec2-input-grad,enc1-weight-grad,dec2-weight-grad,enc2-forward,enc2-weight-grad "$@"
+  run 'GemmBenchmark' -p batch=1024 -p threads=2 -p shape=enc1-forward,dec2-forward,dec2-input-grad,enc1-weight-grad,dec2-weight-grad "$@"
+  run 'OpsBenchmark' -p threads=2 "$@"
+  jmh 'TrainStepBenchmark' -wi 4 -w 4 -i 5 -r 2 -prof gc "$@"   # the JIT needs ~10 s to compile a whole step
+} | tee "$OUT"
+echo "wrote $OUT" >&2
