@@ -301,20 +301,18 @@ public final class CpuBackend implements Backend {
         float[] Q = d(hq), P = d(hp), DQ = d(dHq), DP = d(dHp);
         float scale = weight / b;
         double total = 0;
-        for (int r = 0; r < b; r++)                 // rows in order, each row's lanes by a fixed tree
-            for (int j = 0; j < l; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, l);  // lanes past l load zeros: their term is 0
+        // scalar: B × latent is small, and a vector version (masked, two exps) fell out of
+        // C2 (uncommon trap, then the boxing fallback) and allocated on every step
+        for (int r = 0; r < b; r++)
+            for (int j = 0; j < l; j++) {
                 int im = r * 2 * l + j, is = im + l;
-                FloatVector mu = FloatVector.fromArray(S, Q, im, m), ls = FloatVector.fromArray(S, Q, is, m);
-                FloatVector pm = FloatVector.fromArray(S, P, im, m), pls = FloatVector.fromArray(S, P, is, m);
-                FloatVector var = VectorMath.exp(ls.mul(2f)), pinv = VectorMath.exp(pls.mul(-2f)), diff = mu.sub(pm);
-                FloatVector spread = var.add(diff.mul(diff));                       // var + (mu − prior_mu)²
-                total += Gemm.sum(pls.sub(ls).add(spread.mul(pinv).mul(0.5f)).sub(0.5f).blend(0f, m.not()));
-                FloatVector gMu = diff.mul(pinv).mul(scale);
-                FloatVector.fromArray(S, DQ, im, m).add(gMu).intoArray(DQ, im, m);
-                FloatVector.fromArray(S, DQ, is, m).add(var.mul(pinv).sub(1f).mul(scale)).intoArray(DQ, is, m);
-                gMu.neg().intoArray(DP, im, m);
-                spread.mul(pinv).neg().add(1f).mul(scale).intoArray(DP, is, m);
+                float mu = Q[im], ls = Q[is], pm = P[im], pls = P[is];
+                float var = (float) Math.exp(2 * ls), pinv = (float) Math.exp(-2 * pls), diff = mu - pm;
+                total += pls - ls + 0.5 * (var + diff * diff) * pinv - 0.5;
+                DQ[im] += scale * diff * pinv;
+                DQ[is] += scale * (var * pinv - 1f);
+                DP[im] = -scale * diff * pinv;
+                DP[is] = scale * (1f - (var + diff * diff) * pinv);
             }
         d(acc)[accIndex] += (float) total;
     }

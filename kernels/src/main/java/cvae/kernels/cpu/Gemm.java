@@ -249,7 +249,13 @@ final class Gemm {
      * both.
      */
     static float sum(FloatVector v) {
-        for (int half = L / 2; half >= 1; half /= 2) v = v.add(v.slice(half));
+        // constant slice origins: with a variable one (a loop over half = L/2 … 1) C2 did
+        // not intrinsify slice and boxed a vector per step of the tree
+        if (L > 16) for (int half = L / 2; half > 8; half /= 2) v = v.add(v.slice(half));
+        if (L >= 16) v = v.add(v.slice(8));
+        if (L >= 8) v = v.add(v.slice(4));
+        if (L >= 4) v = v.add(v.slice(2));
+        if (L >= 2) v = v.add(v.slice(1));
         return v.lane(0);
     }
 }
