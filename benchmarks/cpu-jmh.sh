@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The cpu backend's JMH benchmarks, in one run, into results/benchmarks/cpu-jmh-<date>.txt:
-# the machine's FMA peak, the GEMM micro-kernel alone, the model's products at batch 64
-# and 1024 on 1 and 2 threads, the element-wise ops and Adam, and one training step
-# (with JMH's gc profiler: bytes allocated per step). Run it on a quiet machine; it
-# takes about 7 minutes on 2 cores. Prints resolved paths, so commit the file as it is.
+# the machine's FMA peak, the GEMM versions side by side (one thread), the micro-kernel
+# alone, packing alone, the model's products at batch 64 and 1024 on 1 and 2 threads,
+# the element-wise ops and Adam, and one training step (with JMH's gc profiler: bytes
+# allocated per step). Run it on a quiet machine; about 10 minutes on 2 cores.
 #   benchmarks/cpu-jmh.sh [extra JMH options]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +22,7 @@ run() { jmh "$@" -wi 3 -w 1 -i 5 -r 1; }
   echo "# CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) cores; JDK: $("$JAVA" -version 2>&1 | head -1)"
   echo "# commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (dirty)')"
   run 'FmaPeakBenchmark' "$@"
+  run 'GemmLadderBenchmark' "$@"
   run 'GemmKernelBenchmark.eightPanels' -p kc=192 "$@"
   run 'GemmKernelBenchmark.pack' -p kc=192 "$@"
   run 'GemmBenchmark' -p batch=64 -p shape=enc1-forward,dec2-forward,dec2-input-grad,enc1-weight-grad,dec2-weight-grad,enc2-forward,enc2-weight-grad "$@"
