@@ -168,10 +168,8 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    private interface RowBody { void run(int r0, int r1); }
-
-    /** Runs body over row ranges, split between the threads when the tensor is large. */
-    private void byRows(int rows, long size, RowBody body) {
+    /** Runs body over row ranges [r0, r1), split between the threads when the tensor is large. */
+    private void byRows(int rows, long size, RangeBody body) {
         int t = pool.threads();
         if (size < PARALLEL_MIN || t == 1 || rows < 2) { body.run(0, rows); return; }
         int tasks = Math.min(t, rows);
@@ -238,7 +236,7 @@ public final class CpuBackend implements Backend {
         });
     }
 
-    // ---- the CVAE's own ops (B × latent: one masked vector pass per row) ----------------
+    // ---- the CVAE's own ops (B × latent; the reparameterisation one masked vector pass per row) --
 
     @Override public void reparamForward(Tensor z, Tensor h, Tensor eps) {
         int l = z.cols();

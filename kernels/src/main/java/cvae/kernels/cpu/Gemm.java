@@ -21,10 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why pack: the weights are read with row strides of 2–3 KiB, which map a B panel onto
  * a handful of L1 sets (512 floats = 2 KiB = 32 lines: every row lands in the same 2 of
  * 64 sets) and defeat the hardware prefetcher; the packed panel of a K block (at most
- * {@link #KC} × NR floats, 24–48 KiB) stays in L1 while the kernel sweeps all row panels
+ * {@link #KC} × NR floats, 24 KiB) stays in L1 while the kernel sweeps all row panels
  * over it (reading the weights in place instead was no faster in an interleaved JMH A/B
- * at batch 64, two threads). Packing also absorbs the transposes, so every layout a training step uses
- * (NN forward, TN weight gradient, NT input gradient) runs the same kernel.
+ * at batch 64, two threads). Packing also absorbs the transposes, so every layout a
+ * training step uses (NN forward, TN weight gradient, NT input gradient) runs the same
+ * kernel.
  *
  * <p>Determinism: every element of C is, for each K block in order, one FMA chain over
  * the block's k in order from zero, added to the sum of the blocks before it. The K
@@ -61,6 +62,8 @@ final class Gemm {
 
         float[] a(int n) { if (a.length < n) a = new float[n]; return a; }
 
+        float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
+
         /** The gather offsets {0, ld, …, 7·ld} of 8 rows with leading dimension ld. */
         int[] strided(int ld) {
             if (stride != ld) {
@@ -69,7 +72,6 @@ final class Gemm {
             }
             return strided;
         }
-        float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
     }
 
     /**
