@@ -1,8 +1,10 @@
 package cvae.harness;
 
+import cvae.harness.cli.ClassifierCommand;
 import cvae.harness.cli.CompareCommand;
 import cvae.harness.cli.DataCommand;
 import cvae.harness.cli.EvalCommand;
+import cvae.harness.cli.FindingsCommand;
 import cvae.harness.cli.InfoCommand;
 import cvae.harness.cli.ReportCommand;
 import cvae.harness.cli.SweepCommand;
@@ -17,7 +19,7 @@ import java.io.PrintWriter;
 @Command(name = "harness", mixinStandardHelpOptions = true, version = "cvae-harness 0.1",
         description = "Train, sweep and compare conditional VAEs on MNIST.",
         subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, CompareCommand.class, EvalCommand.class,
-                InfoCommand.class, DataCommand.class})
+                InfoCommand.class, DataCommand.class, ClassifierCommand.class, FindingsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

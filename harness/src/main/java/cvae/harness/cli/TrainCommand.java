@@ -34,13 +34,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-rows", description = "Rows of the per-epoch sample grid, 10 labels each (default ${DEFAULT-VALUE}).") int sampleRows = D.sampleRows();
     @Option(names = "--train-limit", description = "Use only the first N training images; 0 = all (default ${DEFAULT-VALUE}).") int trainLimit = D.trainLimit();
     @Option(names = "--test-limit", description = "Use only the first N test images; 0 = all (default ${DEFAULT-VALUE}).") int testLimit = D.testLimit();
+    @Option(names = "--normalize", description = "Pixel scale the model sees: none ([0, 1]) or standard "
+            + "(torchvision's (x - 0.1307) / 0.3081) (default ${DEFAULT-VALUE}).") String normalize = D.normalize();
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory to write.") Path out;
+    @Option(names = "--no-quality", description = "Skip the sample-quality metrics (classifier accuracy, noise, background) per epoch.") boolean noQuality;
+    @Option(names = "--classifier", paramLabel = "FILE", description = "The digit classifier that judges the samples "
+            + "(default results/classifier/digit-mlp.safetensors; trained there first when missing).") Path classifier;
+    @Option(names = "--quality-samples", description = "Prior samples per label for the quality metrics (default ${DEFAULT-VALUE}).") int qualitySamples = 100;
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.") boolean resume;
     @Mixin DataOptions data;
 
     TrainConfig config() {
         return new TrainConfig(epochs, batchSize, lr, klWeight, seed, backend, threads, latent, encoderHidden,
-                priorHidden, decoderHidden, evalBatch, sampleRows, trainLimit, testLimit).validate("train");
+                priorHidden, decoderHidden, evalBatch, sampleRows, trainLimit, testLimit, normalize).validate("train");
     }
 
     @Override public Integer call() throws Exception {
@@ -49,7 +55,10 @@ public final class TrainCommand implements Callable<Integer> {
         try (Backend be = Backends.open(cfg.backend(), cfg.resolvedThreads())) {   // a missing GPU fails first, at once
             Mnist.Dataset ds = data.load();
             System.out.println("backend " + be.describe() + "; writing " + out);
-            Trainer.Result r = new Trainer(cfg, be, ds, out, System.out).run(resume);
+            if (qualitySamples <= 0) throw new cvae.harness.UserError("train: --quality-samples = " + qualitySamples + " is not valid: expected a positive count");
+            Trainer.Quality q = noQuality ? null
+                    : new Trainer.Quality(classifier != null ? classifier : Trainer.Quality.defaults().classifier(), qualitySamples);
+            Trainer.Result r = new Trainer(cfg, be, ds, out, System.out).quality(q).run(resume);
             if (r.status() == Trainer.Status.DIVERGED) {
                 System.err.println("diverged at epoch " + r.divergedAtEpoch() + " (loss not finite)");
                 return 3;

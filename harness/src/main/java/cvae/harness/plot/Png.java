@@ -96,7 +96,7 @@ public final class Png {
     // ---- shared drawing defaults ------------------------------------------------------
 
     /** A white RGB canvas. */
-    static BufferedImage canvas(int width, int height) {
+    public static BufferedImage canvas(int width, int height) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(java.awt.Color.WHITE);
@@ -109,7 +109,7 @@ public final class Png {
      * Graphics with anti-aliased shapes. Text is drawn with {@link BitmapFont}, never with
      * the JDK's fonts, so no text hints are needed.
      */
-    static Graphics2D graphics(BufferedImage img) {
+    public static Graphics2D graphics(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);

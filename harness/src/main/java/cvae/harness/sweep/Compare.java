@@ -16,14 +16,14 @@ import java.util.Set;
  * Compares two results tables metric by metric: two sweeps' {@code summary.csv} (rows matched
  * by {@code trial}) or two runs' {@code metrics.csv} (rows matched by {@code epoch}). The
  * compared columns are those both tables have, except the row key, the swept parameters and
- * the timing columns (seconds, samples_per_s, eval_seconds), unless named with
+ * the timing columns (seconds, samples_per_s, eval_seconds, quality_seconds), unless named with
  * {@code metrics}. A number is within the tolerance when
  * {@code |b − a| ≤ max(relative · max(|a|, |b|), absolute)} (equal values, NaN included,
  * always are); text must be equal. A row that only one table has is a difference too.
  * The golden-curve regression test uses this same logic.
  */
 public final class Compare {
-    public static final Set<String> TIMING = Set.of("seconds", "samples_per_s", "eval_seconds");
+    public static final Set<String> TIMING = Set.of("seconds", "samples_per_s", "eval_seconds", "quality_seconds");
 
     private Compare() {}
 

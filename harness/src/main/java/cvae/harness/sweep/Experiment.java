@@ -79,10 +79,14 @@ public record Experiment(String name, String description, String source, String 
             "kl", "kl_weight", "w_kl", "kl_weight", "beta", "kl_weight", "epoch", "epochs", "n_epochs", "epochs", "latent_dim", "latent");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-    /** The keys that make up a trial's identity: every key but threads (results do not depend on it). */
+    /**
+     * The keys that make up a trial's identity: every key but threads (results do not depend
+     * on it), and without a {@link TrainConfig#LATER_KEYS later key} at its old value.
+     */
     public static Map<String, Object> identity(TrainConfig c) {
         Map<String, Object> m = c.toMap();
         m.remove("threads");
+        TrainConfig.LATER_KEYS.forEach((k, v) -> { if (v.equals(m.get(k))) m.remove(k); });
         return m;
     }
 

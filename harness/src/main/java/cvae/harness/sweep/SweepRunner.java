@@ -5,6 +5,7 @@ import cvae.harness.data.Mnist;
 import cvae.harness.io.AtomicFiles;
 import cvae.harness.train.EpochMetrics;
 import cvae.harness.train.TrainConfig;
+import cvae.harness.quality.Classifiers;
 import cvae.harness.train.Trainer;
 import cvae.kernels.Backend;
 import cvae.kernels.Backends;
@@ -135,6 +136,12 @@ public final class SweepRunner {
                 backend.equals("cpu") ? ", " + threads + " cpu thread(s) each" : ", backend " + backend, dir));
 
         Mnist.Dataset ds = data.get();
+        // Every trial judges its samples with the same classifier: train it once, before the trials, when it is missing.
+        Path classifier = Trainer.Quality.defaults().classifier();
+        if (!Files.exists(classifier))
+            try (Backend be = Backends.open("cpu", cores)) {
+                Classifiers.train(be, ds, Classifiers.Settings.defaults(), classifier, out::println);
+            }
         progress = new SweepProgress(out, n, SweepProgress.terminal());
         for (Experiment.Trial t : exp.trials()) {
             long work = (long) t.config().epochs() * images(t.config(), ds);
@@ -190,7 +197,7 @@ public final class SweepRunner {
             Trainer.Result r;
             try (Backend be = Backends.open(cfg.backend(), cfg.resolvedThreads())) {
                 long[] seen = {0};
-                r = new Trainer(cfg, be, ds, rd, log).listener(new Trainer.Listener() {
+                r = new Trainer(cfg, be, ds, rd, log).quality(Trainer.Quality.defaults()).listener(new Trainer.Listener() {
                     @Override public void started(int firstEpoch) {
                         progress.addDoneBefore((long) firstEpoch * nTrain);
                         progress.line(firstEpoch == 0

@@ -20,7 +20,7 @@ public final class Evaluation {
         try (Cvae model = new Cvae(be, cfg.model(), eb)) {
             Checkpoints.Restored r = Checkpoints.load(checkpoint, model, be, cfg);
             Tensor testX = be.tensor(nTest, ModelConfig.PIXELS), testY = be.tensor(nTest, ModelConfig.CLASSES);
-            be.upload(testX, ds.test().images());
+            be.upload(testX, cfg.normalization().apply(ds.test().images()));
             be.upload(testY, Mnist.oneHot(ds.test().labels()));
             Trainer t = new Trainer(cfg, be, ds, checkpoint.getParent(), System.out);
             IndexBuffer order = be.indices(Trainer.identity(nTest));

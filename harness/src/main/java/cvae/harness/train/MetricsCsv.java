@@ -2,6 +2,7 @@ package cvae.harness.train;
 
 import cvae.harness.UserError;
 import cvae.harness.io.AtomicFiles;
+import cvae.harness.quality.SampleQuality;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,10 +31,14 @@ public final class MetricsCsv {
         if (lines.isEmpty() || !lines.get(0).startsWith("epoch,"))
             throw new UserError(file + ":1: expected the header '" + EpochMetrics.HEADER + "'");
         for (int i = 1; i < lines.size() && out.size() < epochs; i++) {
-            String[] f = lines.get(i).split(",");
+            String[] f = lines.get(i).split(",", -1);
             try {
+                // Rows written before the quality columns existed end after eval_seconds.
+                int q = 11;
+                SampleQuality quality = f.length >= q + SampleQuality.COLUMNS.size() && !f[q].isEmpty()
+                        ? SampleQuality.parse(f, q) : null;
                 out.add(new EpochMetrics(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]),
-                        d(f[7]), d(f[8]), f.length > 9 ? d(f[9]) : Double.NaN));
+                        d(f[7]), d(f[8]), f.length > 9 ? d(f[9]) : Double.NaN, quality));
             } catch (RuntimeException e) {
                 throw new UserError(file + ":" + (i + 1) + ": cannot read the row '" + lines.get(i) + "'");
             }

@@ -39,6 +39,9 @@ public final class RunInfo {
         fields.put("started", started.toString());
     }
 
+    /** Adds a field (written from the next {@link #write} on). */
+    public void put(String key, Object value) { fields.put(key, value); }
+
     public void write(Path file, String status) {
         Map<String, Object> m = new LinkedHashMap<>(fields);
         m.put("status", status == null ? "starting" : status);

@@ -17,15 +17,25 @@ import java.util.Map;
 public record TrainConfig(
         int epochs, int batchSize, double lr, double klWeight, long seed, String backend, int threads,
         int latent, int encoderHidden, int priorHidden, int decoderHidden,
-        int evalBatch, int sampleRows, int trainLimit, int testLimit) {
+        int evalBatch, int sampleRows, int trainLimit, int testLimit, String normalize) {
 
     /** The article's hyper-parameters and SPEC.md's layer sizes. */
     public static TrainConfig defaults() {
-        return new TrainConfig(16, 64, 1e-3, 1e-5, 0, "cpu", 0, 20, 512, 128, 512, 1000, 1, 0, 0);
+        return new TrainConfig(16, 64, 1e-3, 1e-5, 0, "cpu", 0, 20, 512, 128, 512, 1000, 1, 0, 0, "none");
     }
 
     public static final List<String> KEYS = List.of("epochs", "batch_size", "lr", "kl_weight", "seed", "backend", "threads",
-            "latent", "encoder_hidden", "prior_hidden", "decoder_hidden", "eval_batch", "sample_rows", "train_limit", "test_limit");
+            "latent", "encoder_hidden", "prior_hidden", "decoder_hidden", "eval_batch", "sample_rows", "train_limit", "test_limit", "normalize");
+
+    /**
+     * Keys added after results were first committed, with the value every earlier run had.
+     * A trial's identity leaves such a key out while it holds that value, so that older sweep
+     * manifests and trial ids still match.
+     */
+    public static final Map<String, Object> LATER_KEYS = Map.of("normalize", "none");
+
+    /** How pixels are scaled before the model sees them (see {@link Normalization}). */
+    public Normalization normalization() { return Normalization.of(normalize); }
 
     public ModelConfig model() { return new ModelConfig(latent, encoderHidden, priorHidden, decoderHidden); }
 
@@ -48,6 +58,7 @@ public record TrainConfig(
         if (trainLimit < 0) throw bad(where, "train_limit", trainLimit, "0 (all 60000 images) or a positive count");
         if (testLimit < 0) throw bad(where, "test_limit", testLimit, "0 (all 10000 images) or a positive count");
         if (!List.of("cpu", "reference", "cuda").contains(backend)) throw bad(where, "backend", backend, "one of cpu, reference, cuda");
+        if (!Normalization.MODES.contains(normalize)) throw bad(where, "normalize", normalize, "one of " + String.join(", ", Normalization.MODES));
         return this;
     }
 
@@ -77,6 +88,7 @@ public record TrainConfig(
         m.put("sample_rows", sampleRows);
         m.put("train_limit", trainLimit);
         m.put("test_limit", testLimit);
+        m.put("normalize", normalize);
         return m;
     }
 
@@ -99,7 +111,7 @@ public record TrainConfig(
                 (Long) m.get("seed"), (String) m.get("backend"), (Integer) m.get("threads"), (Integer) m.get("latent"),
                 (Integer) m.get("encoder_hidden"), (Integer) m.get("prior_hidden"), (Integer) m.get("decoder_hidden"),
                 (Integer) m.get("eval_batch"), (Integer) m.get("sample_rows"), (Integer) m.get("train_limit"),
-                (Integer) m.get("test_limit"));
+                (Integer) m.get("test_limit"), (String) m.get("normalize"));
     }
 
     private static Object coerce(String where, String key, Object v, Object current) {

@@ -7,6 +7,10 @@ import cvae.harness.model.Cvae;
 import cvae.harness.model.ModelConfig;
 import cvae.harness.plot.LinePlot;
 import cvae.harness.plot.SampleGrid;
+import cvae.harness.quality.Classifiers;
+import cvae.harness.quality.ImageMeasures;
+import cvae.harness.quality.SampleQuality;
+import cvae.harness.quality.SampleQualityMeter;
 import cvae.kernels.Backend;
 import cvae.kernels.IndexBuffer;
 import cvae.kernels.Tensor;
@@ -17,13 +21,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Trains the CVAE for the configured epochs and writes the run directory:
- * config.yaml, metrics.csv, samples/epochNNNN.png, curves.png, run.json and
+ * config.yaml, metrics.csv, confusion.csv, samples/epochNNNN.png, curves.png, run.json and
  * checkpoint.safetensors (after every epoch, so that a run can be resumed).
+ *
+ * <p>With {@link #quality} set, every epoch also judges the prior samples
+ * ({@link SampleQuality}); that uses its own eps stream and touches no weight, so the loss
+ * curve is the same with it or without it.
  *
  * <p>Random streams: the shuffle of epoch e depends on (seed, e); the eps of training
  * step t on (seed, stream TRAIN + t); test-set eps and sample eps on fixed streams.
@@ -56,6 +66,12 @@ public final class Trainer {
     private final PrintStream log;
     private final Progress progress;
     private Listener listener;
+    private Quality quality;
+
+    /** Sample-quality metrics per epoch: the classifier file to judge with and the samples per label. */
+    public record Quality(Path classifier, int perLabel) {
+        public static Quality defaults() { return new Quality(Classifiers.defaultFile(), 100); }
+    }
 
     public Trainer(TrainConfig cfg, Backend be, Mnist.Dataset data, Path out, PrintStream log) {
         this.cfg = cfg;
@@ -69,6 +85,12 @@ public final class Trainer {
     /** Reports progress to {@code l} instead of drawing the terminal progress bar; returns this trainer. */
     public Trainer listener(Listener l) {
         this.listener = l;
+        return this;
+    }
+
+    /** Measures sample quality after every epoch (null: not at all); returns this trainer. */
+    public Trainer quality(Quality q) {
+        this.quality = q;
         return this;
     }
 
@@ -99,12 +121,27 @@ public final class Trainer {
             if (listener != null) listener.started(firstEpoch);
             AtomicFiles.writeString(out.resolve("config.yaml"), cfg.toYaml());
             RunInfo info = new RunInfo(cfg, be, data, started);
+            SampleQualityMeter meter = null;
+            List<String> confusion = new ArrayList<>();
+            if (quality != null) {
+                Classifiers.Loaded cl = Classifiers.loadOrTrain(be, quality.classifier(), data, 1000, log::println);
+                log.printf(Locale.ROOT, "digit classifier %s: test accuracy %.2f %%%n", cl.file(), 100 * cl.testAccuracy());
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("file", cl.file().toString());
+                c.put("sha256", cl.sha256());
+                c.put("test_accuracy", cl.testAccuracy());
+                c.put("samples_per_label", quality.perLabel());
+                info.put("classifier", c);
+                meter = new SampleQualityMeter(be, model, cl.classifier(), data, cfg.normalization(), cfg.seed(), quality.perLabel());
+                confusion.addAll(ConfusionCsv.read(out.resolve(ConfusionCsv.FILE), firstEpoch));
+            }
             info.write(out.resolve("run.json"), null);
 
-            // The dataset goes to the backend once; batches are gathered there.
-            Tensor trainX = upload(data.train().images(), nTrain, ModelConfig.PIXELS);
+            // The dataset goes to the backend once, in the model's pixel scale; batches are gathered there.
+            Normalization norm = cfg.normalization();
+            Tensor trainX = upload(norm.apply(data.train().images()), nTrain, ModelConfig.PIXELS);
             Tensor trainY = upload(Mnist.oneHot(data.train().labels()), nTrain, ModelConfig.CLASSES);
-            Tensor testX = upload(data.test().images(), nTest, ModelConfig.PIXELS);
+            Tensor testX = upload(norm.apply(data.test().images()), nTest, ModelConfig.PIXELS);
             Tensor testY = upload(Mnist.oneHot(data.test().labels()), nTest, ModelConfig.CLASSES);
             Tensor x = be.tensor(batch, ModelConfig.PIXELS), y = be.tensor(batch, ModelConfig.CLASSES);
             Tensor ex = be.tensor(evalBatch, ModelConfig.PIXELS), ey = be.tensor(evalBatch, ModelConfig.CLASSES);
@@ -137,10 +174,16 @@ public final class Trainer {
                 double[] test = evaluate(model, testX, testY, testOrder, ex, ey, nTest, false, epoch);
                 double evalSeconds = (System.nanoTime() - e0) / 1e9;
                 double testLoss = test[0] + cfg.klWeight() * test[1];
+                SampleQuality q = meter == null || !Double.isFinite(testLoss) ? null : meter.measure();
                 EpochMetrics m = new EpochMetrics(epoch, trainLoss, trainMse, trainKl, testLoss, test[0], test[1],
-                        seconds, nTrain / seconds, evalSeconds);
+                        seconds, nTrain / seconds, evalSeconds, q);
                 history.add(m);
                 log.println(m.logLine(cfg.epochs()));
+                if (q != null) {
+                    log.println("  " + q.logLine());
+                    confusion.addAll(ConfusionCsv.rows(epoch, q.confusion()));
+                    ConfusionCsv.write(out.resolve(ConfusionCsv.FILE), confusion);
+                }
 
                 if (!Double.isFinite(trainLoss) || !Double.isFinite(testLoss)) {
                     MetricsCsv.write(out.resolve("metrics.csv"), history);
@@ -230,9 +273,27 @@ public final class Trainer {
             return out;
         }
 
+        /**
+         * The grid twice, one above the other: as the article drew it (its shift and
+         * rescale of the figure, then each digit min-max scaled by imshow) and faithfully
+         * (one fixed scale for all digits, from the data's black to its white in the
+         * model's pixel scale), so that a colour can be told apart from an artefact of the plot.
+         */
         void write(Path png, int epoch, double testLoss) throws IOException {
-            SampleGrid.write(png, sample(), cfg.sampleRows(),
-                    String.format(Locale.ROOT, "epoch %d   test loss %.5f", epoch, testLoss), SampleGrid.Scale.FIXED);
+            float[][] x = sample();
+            float[][] drawn = new float[x.length][];
+            for (int r = 0; r < x.length; r += 10) {
+                float[] batch = new float[10 * ModelConfig.PIXELS];
+                for (int k = 0; k < 10; k++) System.arraycopy(x[r + k], 0, batch, k * ModelConfig.PIXELS, ModelConfig.PIXELS);
+                float[] t = ImageMeasures.articleRendering(batch, 0, 10);
+                for (int k = 0; k < 10; k++) drawn[r + k] = java.util.Arrays.copyOfRange(t, k * ModelConfig.PIXELS, (k + 1) * ModelConfig.PIXELS);
+            }
+            Normalization norm = cfg.normalization();
+            String title = String.format(Locale.ROOT, "epoch %d   test loss %.5f", epoch, testLoss);
+            SampleGrid.writeStack(png, List.of(
+                    SampleGrid.render(drawn, cfg.sampleRows(), title, SampleGrid.Scale.FIXED, 0, 1),
+                    SampleGrid.render(x, cfg.sampleRows(), null, SampleGrid.Scale.FIXED, norm.black(), norm.white())),
+                    List.of("article\n(min-max)", "faithful\n(black to\nwhite)"));
         }
     }
 

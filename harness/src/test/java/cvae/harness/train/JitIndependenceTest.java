@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class JitIndependenceTest {
     static final List<String> ARGS = List.of("train", "--epochs", "1", "--batch-size", "16", "--train-limit", "48",
             "--test-limit", "16", "--eval-batch", "16", "--threads", "2", "--latent", "4", "--encoder-hidden", "40",
-            "--prior-hidden", "8", "--decoder-hidden", "36");
+            "--prior-hidden", "8", "--decoder-hidden", "36", "--no-quality");   // the classifier would take minutes interpreted
 
     @Test void interpretedAndCompiledRunsGiveTheSameCurve(@TempDir Path tmp) throws Exception {
         TestData.mnist();
