@@ -27,7 +27,7 @@ public final class FindingsCommand implements Callable<Integer> {
         for (Path d : dirs) {
             Results.Sweep s = Results.collect(d);
             con.print(Findings.write(s));
-            con.println("\nwrote " + d.resolve(Findings.MD) + " and " + d.resolve(Findings.PNG));
+            con.println("\nwrote " + d.resolve(Findings.MD) + (java.nio.file.Files.exists(d.resolve(Findings.PNG)) ? " and " + d.resolve(Findings.PNG) : ""));
         }
         return 0;
     }

@@ -16,7 +16,7 @@ import static cvae.harness.model.ModelConfig.CLASSES;
  *       counts samples for label k called j;</li>
  *   <li>noise: the mean {@link ImageMeasures#totalVariation total variation} and
  *       {@link ImageMeasures#laplacianEnergy high-frequency energy} of the samples, next to
- *       those of the real test digits in the same pixel scale;</li>
+ *       those of the real test digits, each image min-max scaled to [0, 1] first;</li>
  *   <li>background: the mean of the pixels outside each label's dilated digit support, in
  *       the model's pixel scale, next to the real test digits' own; and the same region's
  *       mean position on the colour map as the article's min-max plot draws it

@@ -66,6 +66,12 @@ public final class Findings {
                 .append("Each cell is the mean over the group's seeds, with the lowest and highest seed in brackets where they differ ")
                 .append("by more than the shown precision. `background` is in pixel units ([0, 1], whatever the model's scale); ")
                 .append("`drawn bg` is its position on the colour map of the article's plot (0 = lightest).\n");
+        overview(md, groups);
+        if (groups.size() > MAX_DETAILED) {
+            md.append("\n").append(groups.size()).append(" groups: per-epoch tables are left out (more than ").append(MAX_DETAILED)
+                    .append("); every trial's metrics.csv has them.\n");
+            groups = Map.of();
+        }
         for (Map.Entry<String, List<List<Row>>> g : groups.entrySet()) {
             List<List<Row>> trials = g.getValue();
             md.append("\n## ").append(g.getKey().isEmpty() ? "all trials" : g.getKey()).append(" (").append(trials.size())
@@ -80,8 +86,41 @@ public final class Findings {
             }
         }
         AtomicFiles.writeString(s.dir().resolve(MD), md.toString());
-        Png.write(s.dir().resolve(PNG), plot(s.name(), groups));
+        Map<String, List<List<Row>>> all = groups(s);
+        if (all.size() <= MAX_PLOTTED) Png.write(s.dir().resolve(PNG), plot(s.name(), all));
         return md.toString();
+    }
+
+    static final int MAX_DETAILED = 4, MAX_PLOTTED = 8;
+    static final int[] OVERVIEW_EPOCHS = {0, 1, 3, 7, 11, 15};
+
+    /**
+     * One row per group: test loss at a few epochs (how fast it converges), then at the last
+     * epoch the gap, the classifier's agreement and the epoch of the lowest test loss.
+     */
+    static void overview(StringBuilder md, Map<String, List<List<Row>>> groups) {
+        md.append("\n## Overview\n\n| group |");
+        int epochs = groups.values().stream().flatMap(List::stream).mapToInt(List::size).min().orElse(0);
+        List<Integer> shown = new ArrayList<>();
+        for (int e : OVERVIEW_EPOCHS) if (e < epochs - 1) shown.add(e);
+        if (epochs > 0) shown.add(epochs - 1);
+        for (int e : shown) md.append(" test loss ep. ").append(e).append(" |");
+        md.append(" gap ep. ").append(epochs - 1).append(" | cond. acc. ep. ").append(epochs - 1).append(" | best epoch |\n| --- |")
+                .append(" ---: |".repeat(shown.size() + 3)).append('\n');
+        Metric loss = METRICS.get(0), gap = METRICS.get(1), acc = METRICS.get(2);
+        for (Map.Entry<String, List<List<Row>>> g : groups.entrySet()) {
+            md.append("| ").append(g.getKey().isEmpty() ? "all" : g.getKey()).append(" |");
+            for (int e : shown) md.append(' ').append(cell(g.getValue(), e, loss)).append(" |");
+            md.append(' ').append(cell(g.getValue(), epochs - 1, gap)).append(" |");
+            md.append(' ').append(cell(g.getValue(), epochs - 1, acc)).append(" |");
+            List<String> best = new ArrayList<>();
+            for (List<Row> t : g.getValue()) {
+                int b = 0;
+                for (int e = 1; e < t.size(); e++) if (t.get(e).m().testLoss() < t.get(b).m().testLoss()) b = e;
+                best.add(Integer.toString(b));
+            }
+            md.append(' ').append(String.join(", ", best)).append(" |\n");
+        }
     }
 
     /** Trials grouped by their swept values other than the seed, in table order; each trial's rows by epoch. */

@@ -13,17 +13,19 @@ import java.util.Locale;
  *
  * <p>Columns of summary.csv: {@code trial}, the swept keys, then
  * {@code final_test_loss, best_test_loss, best_epoch, final_train_loss, gap, final_test_mse,
- * final_test_kl, status, epochs_done, diverged_at} (these are deterministic: an interrupted and
+ * final_test_kl, final_cond_acc, status, epochs_done, diverged_at} (these are deterministic: an interrupted and
  * resumed sweep writes them identically to an uninterrupted one) and last the timing columns
  * {@code seconds, samples_per_s}, which are not. {@code gap} is final test loss minus final
  * train loss (the generalisation gap; train loss is the mean over the last epoch's steps);
+ * {@code final_cond_acc} is the last epoch's classifier agreement on the prior samples (empty
+ * when the run did not measure it);
  * {@code epochs_done} counts the recorded epochs; {@code seconds} sums the training and test
  * passes of the recorded epochs; losses have 9 significant digits as in metrics.csv.
  */
 public final class Summary {
     public static final String CSV = "summary.csv", MD = "summary.md";
     public static final List<String> METRICS = List.of("final_test_loss", "best_test_loss", "best_epoch", "final_train_loss",
-            "gap", "final_test_mse", "final_test_kl", "status", "epochs_done", "diverged_at");
+            "gap", "final_test_mse", "final_test_kl", "final_cond_acc", "status", "epochs_done", "diverged_at");
     public static final List<String> TIMING = List.of("seconds", "samples_per_s");
 
     private Summary() {}
@@ -49,6 +51,7 @@ public final class Summary {
         r.add(last == null ? "" : g(last.testLoss() - last.trainLoss()));
         r.add(last == null ? "" : g(last.testMse()));
         r.add(last == null ? "" : g(last.testKl()));
+        r.add(last == null || last.quality() == null ? "" : String.format(Locale.ROOT, "%.6g", last.quality().accuracy()));
         r.add(t.status().label());
         r.add(Integer.toString(t.rows().size()));
         r.add(t.divergedAt() < 0 ? "" : Integer.toString(t.divergedAt()));
@@ -80,7 +83,7 @@ public final class Summary {
         sb.append("\n\n");
         List<String> cols = new ArrayList<>(s.swept());
         if (cols.isEmpty()) cols.add("trial");
-        cols.addAll(List.of("final test loss", "best test loss", "best epoch", "final train loss", "gap", "test KL", "status", "epochs",
+        cols.addAll(List.of("final test loss", "best test loss", "best epoch", "final train loss", "gap", "test KL", "cond. acc.", "status", "epochs",
                 "seconds", "samples/s"));
         sb.append("| ").append(String.join(" | ", cols)).append(" |\n|");
         for (String c : cols) sb.append(c.equals("status") ? " --- |" : " ---: |");
@@ -97,6 +100,7 @@ public final class Summary {
             r.add(last == null ? "" : f6(last.trainLoss()));
             r.add(last == null ? "" : String.format(Locale.ROOT, "%+.6g", last.testLoss() - last.trainLoss()));
             r.add(last == null ? "" : String.format(Locale.ROOT, "%.4g", last.testKl()));
+            r.add(last == null || last.quality() == null ? "" : String.format(Locale.ROOT, "%.3f", last.quality().accuracy()));
             r.add(t.status() == Results.Status.DIVERGED ? "diverged at epoch " + t.divergedAt() : t.status().label());
             r.add(Integer.toString(t.rows().size()));
             r.add(t.rows().isEmpty() ? "" : String.format(Locale.ROOT, "%.0f", t.seconds()));
@@ -105,6 +109,7 @@ public final class Summary {
         }
         sb.append("\nLosses are per image: MSE over the 784 pixels + w_KL · KL. Train loss is the mean over the last epoch's steps; ")
                 .append("test loss is measured after the epoch. gap = final test loss − final train loss. ")
+                .append("cond. acc. = share of the last epoch's prior samples that the digit classifier reads as their label. ")
                 .append("seconds = training and test passes of the recorded epochs. ")
                 .append("Full precision in summary.csv; per-epoch curves in each trial's metrics.csv.\n");
         return sb.toString();

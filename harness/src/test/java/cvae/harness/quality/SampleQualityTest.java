@@ -38,10 +38,11 @@ class SampleQualityTest {
         assertEquals(1, q.confusion()[3][5]);
         assertEquals(2, q.confusion()[9][9]);
         assertEquals(n, Arrays.stream(q.confusion()).flatMapToInt(Arrays::stream).sum());
-        // total variation: the square's 8 steps of 0.75 = 6 on 19 samples, 0 on the flat one
-        assertEquals(19 * 6.0 / 20, q.tv(), 1e-9);
-        // high-frequency energy: 24 · 0.75² / 676 on 19 samples
-        assertEquals(19 * 24 * 0.5625 / 676 / 20, q.hf(), 1e-9);
+        // noise is measured after each image's min-max scaling (0.25 → 0, 1 → 1, the flat one → 0):
+        // total variation: the square's 8 unit steps on 19 samples, 0 on the flat one
+        assertEquals(19 * 8.0 / 20, q.tv(), 1e-9);
+        // high-frequency energy: 24 / 676 on 19 samples
+        assertEquals(19 * 24.0 / 676 / 20, q.hf(), 1e-9);
         // background in the model's scale: label 0's first sample averages the whole square image
         // (4 · 1 + 780 · 0.25) / 784, its second is 0.25; every other sample's pixel 0 is 0.25
         double label0 = (4 * 1.0 + 780 * 0.25) / 784;

@@ -85,7 +85,7 @@ class SweepTest {
         String csv = Files.readString(out.resolve("summary.csv"));
         assertEquals(5, csv.lines().count(), csv);
         assertTrue(csv.startsWith("trial,batch_size,lr,final_test_loss,best_test_loss,best_epoch,final_train_loss,gap,"
-                + "final_test_mse,final_test_kl,status,epochs_done,diverged_at,seconds,samples_per_s\n"), csv);
+                + "final_test_mse,final_test_kl,final_cond_acc,status,epochs_done,diverged_at,seconds,samples_per_s\n"), csv);
         assertTrue(csv.contains("\n\"batch_size=32,lr=0.001\",32,0.001,"), csv);
 
         for (String n : files) Files.delete(out.resolve(n));
