@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the jextract bindings under src/main/java/cvae/bindings/{cudart,cuda,cublas,cudnn}/.
+# Regenerates the jextract bindings under src/main/java/cvae/bindings/{cudart,cuda,cublas,cudnn,cblas}/.
+#
+#   bindings/generate.sh [LIBRARY...]   (default: all five; e.g. `generate.sh cblas`)
 #
 #   JEXTRACT   the jextract launcher (default: `jextract` on PATH); it must run on
 #              libclang 14: with libclang 16+ its output for the CUDA headers does not compile
 #   CUDA_HOME  the CUDA toolkit whose headers are read (default /usr/local/cuda)
+#   CBLAS_H    OpenBLAS's cblas.h (default: the multiarch or plain /usr/include one;
+#              Debian: apt-get install libopenblas-dev)
 #
 # The CUDA runtime and driver bindings come from the toolkit's own headers; cuBLAS and
 # cuDNN come from the project's minimal headers in include/ (NVIDIA's are not
@@ -25,8 +29,21 @@ if ! command -v "$jextract" >/dev/null 2>&1; then
     echo "generate.sh: no jextract ('$jextract'); set JEXTRACT to its launcher (see README.md)" >&2
     exit 1
 fi
-if [[ ! -f "$cuda_home/include/cuda_runtime_api.h" ]]; then
+libs=("$@")
+[[ ${#libs[@]} -gt 0 ]] || libs=(cudart cuda cublas cudnn cblas)
+wants() { [[ " ${libs[*]} " == *" $1 "* ]]; }
+if (wants cudart || wants cuda) && [[ ! -f "$cuda_home/include/cuda_runtime_api.h" ]]; then
     echo "generate.sh: no $cuda_home/include/cuda_runtime_api.h; set CUDA_HOME to a CUDA toolkit" >&2
+    exit 1
+fi
+cblas_h=${CBLAS_H:-}
+if [[ -z "$cblas_h" ]]; then
+    for c in "/usr/include/$(gcc -print-multiarch 2>/dev/null || echo none)/cblas.h" /usr/include/cblas.h; do
+        [[ -f "$c" ]] && { cblas_h=$c; break; }
+    done
+fi
+if wants cblas && [[ ! -f "$cblas_h" ]]; then
+    echo "generate.sh: no cblas.h; install OpenBLAS's headers (Debian: libopenblas-dev) or set CBLAS_H" >&2
     exit 1
 fi
 
@@ -41,7 +58,10 @@ generate() {
     echo "generated cvae.bindings.$pkg from $(basename "$header")"
 }
 
-generate cudart cudart.txt "$cuda_home/include/cuda_runtime_api.h" -I "$cuda_home/include"
-generate cuda   cuda.txt   "$cuda_home/include/cuda.h"             -I "$cuda_home/include"
-generate cublas cublas.txt "$here/include/cvae_cublas.h"
-generate cudnn  cudnn.txt  "$here/include/cvae_cudnn.h"
+wants cudart && generate cudart cudart.txt "$cuda_home/include/cuda_runtime_api.h" -I "$cuda_home/include"
+wants cuda   && generate cuda   cuda.txt   "$cuda_home/include/cuda.h"             -I "$cuda_home/include"
+wants cublas && generate cublas cublas.txt "$here/include/cvae_cublas.h"
+wants cudnn  && generate cudnn  cudnn.txt  "$here/include/cvae_cudnn.h"
+# cblas.h includes openblas_config.h from its own folder (the alternatives link points there)
+wants cblas  && generate cblas  cblas.txt  "$cblas_h" -I "$(dirname "$(readlink -f "$cblas_h")")"
+true

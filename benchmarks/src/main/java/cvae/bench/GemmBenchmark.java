@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 public class GemmBenchmark {
     /**
      * layer-op, with B the batch: enc1 is 794→512, dec2 512→784 (the large products);
-     * enc2 512→40 and dec1 30→512 (the narrow ones, where threading overhead shows).
+     * enc2 512→40 and dec1 30→512 (the narrow ones, where threading overhead shows);
+     * square-1024 is 1024³ whatever the batch (see {@link GemmShapes}).
      */
     @Param({"enc1-forward", "dec2-forward", "dec2-input-grad", "enc1-weight-grad", "dec2-weight-grad",
             "enc2-forward", "enc2-input-grad", "enc2-weight-grad", "dec1-forward", "dec1-input-grad", "dec1-weight-grad"})
@@ -42,21 +43,12 @@ public class GemmBenchmark {
     @Setup
     public void setup() {
         be = Backends.open("cpu", threads);
-        int bsz = batch;
-        switch (shape) {
-            case "enc1-forward" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 794); b = be.tensor(794, 512); }
-            case "dec2-forward" -> { c = be.tensor(bsz, 784); a = be.tensor(bsz, 512); b = be.tensor(512, 784); }
-            case "dec2-input-grad" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 784); b = be.tensor(512, 784); transB = true; }
-            case "enc1-weight-grad" -> { c = be.tensor(794, 512); a = be.tensor(bsz, 794); b = be.tensor(bsz, 512); transA = true; }
-            case "dec2-weight-grad" -> { c = be.tensor(512, 784); a = be.tensor(bsz, 512); b = be.tensor(bsz, 784); transA = true; }
-            case "enc2-forward" -> { c = be.tensor(bsz, 40); a = be.tensor(bsz, 512); b = be.tensor(512, 40); }
-            case "enc2-input-grad" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 40); b = be.tensor(512, 40); transB = true; }
-            case "enc2-weight-grad" -> { c = be.tensor(512, 40); a = be.tensor(bsz, 512); b = be.tensor(bsz, 40); transA = true; }
-            case "dec1-forward" -> { c = be.tensor(bsz, 512); a = be.tensor(bsz, 30); b = be.tensor(30, 512); }
-            case "dec1-input-grad" -> { c = be.tensor(bsz, 30); a = be.tensor(bsz, 512); b = be.tensor(30, 512); transB = true; }
-            case "dec1-weight-grad" -> { c = be.tensor(30, 512); a = be.tensor(bsz, 30); b = be.tensor(bsz, 512); transA = true; }
-            default -> throw new IllegalArgumentException(shape);
-        }
+        GemmShapes s = GemmShapes.of(shape, batch);
+        c = be.tensor(s.m(), s.n());
+        a = be.tensor(s.aRows(), s.aCols());
+        b = be.tensor(s.bRows(), s.bCols());
+        transA = s.transA();
+        transB = s.transB();
         be.fill(a, 0.5f);
         be.fill(b, 0.25f);
     }

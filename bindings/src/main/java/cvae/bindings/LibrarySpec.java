@@ -49,6 +49,14 @@ public record LibrarySpec(String displayName, List<String> fileNames, List<Strin
             "install cuDNN 9 and set CUDNN_PATH to its folder (or to libcudnn.so.9),"
                     + " or `pip install nvidia-cudnn-cu12` (nvidia-cudnn-cu13 for CUDA 13)");
 
+    /** OpenBLAS, for the benchmarks that compare the cpu backend's GEMM with it (not used in training). */
+    public static final LibrarySpec OPENBLAS = new LibrarySpec(
+            "OpenBLAS",
+            List.of("libopenblas.so.0", "libopenblas.so"),
+            List.of("OPENBLAS_PATH"),
+            false,
+            "install it (Debian: apt-get install libopenblas0-pthread) or set OPENBLAS_PATH to libopenblas.so.0");
+
     public LibrarySpec {
         fileNames = List.copyOf(fileNames);
         envVars = List.copyOf(envVars);

@@ -31,6 +31,7 @@ public final class NativeLibraries {
     public static Loaded cudaDriver() { return load(LibrarySpec.CUDA_DRIVER); }
     public static Loaded cublas() { return load(LibrarySpec.CUBLAS); }
     public static Loaded cudnn() { return load(LibrarySpec.CUDNN); }
+    public static Loaded openblas() { return load(LibrarySpec.OPENBLAS); }
 
     /**
      * Finds and loads {@code spec} (once; later calls return the first outcome).
