@@ -167,10 +167,12 @@ extern "C" __global__ void sigmoid_forward(float* y, const float* x, int n) {
     GRID_STRIDE(i, n) y[i] = cvae::sigmoid(x[i]);
 }
 
+// Results below the smallest normal float are written as 0, as on the CPU (see Backend.sigmoidBackward).
 extern "C" __global__ void sigmoid_backward(float* dX, const float* dY, const float* y, int n) {
     GRID_STRIDE(i, n) {
         float s = y[i];
-        dX[i] = dY[i] * s * (1.0f - s);
+        float v = dY[i] * s * (1.0f - s);
+        dX[i] = fabsf(v) < 1.17549435e-38f ? 0.0f : v;
     }
 }
 

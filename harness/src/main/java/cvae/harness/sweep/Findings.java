@@ -84,6 +84,7 @@ public final class Findings {
                 for (Metric m : METRICS) md.append(' ').append(cell(trials, e, m)).append(" |");
                 md.append('\n');
             }
+            confusion(md, trials, epochs - 1);
         }
         AtomicFiles.writeString(s.dir().resolve(MD), md.toString());
         Map<String, List<List<Row>>> all = groups(s);
@@ -99,8 +100,15 @@ public final class Findings {
      * epoch the gap, the classifier's agreement and the epoch of the lowest test loss.
      */
     static void overview(StringBuilder md, Map<String, List<List<Row>>> groups) {
-        md.append("\n## Overview\n\n| group |");
         int epochs = groups.values().stream().flatMap(List::stream).mapToInt(List::size).min().orElse(0);
+        if (epochs == 0) {
+            md.append("\nNo trial has finished an epoch yet.\n");
+            return;
+        }
+        md.append("\n## Overview\n\n");
+        if (groups.values().stream().flatMap(List::stream).mapToInt(List::size).max().orElse(0) > epochs)
+            md.append("Some trials are unfinished: the overview stops at the epochs every trial has.\n\n");
+        md.append("| group |");
         List<Integer> shown = new ArrayList<>();
         for (int e : OVERVIEW_EPOCHS) if (e < epochs - 1) shown.add(e);
         if (epochs > 0) shown.add(epochs - 1);
@@ -123,6 +131,28 @@ public final class Findings {
         }
     }
 
+    /** The classifier's confusion matrix at {@code epoch}, summed over the group's seeds: what each label's samples were read as. */
+    static void confusion(StringBuilder md, List<List<Row>> trials, int epoch) {
+        int[][] sum = new int[10][10];
+        int n = 0;
+        for (List<Row> t : trials) {
+            if (epoch < 0 || epoch >= t.size() || t.get(epoch).confusion() == null) continue;
+            int[][] c = t.get(epoch).confusion();
+            for (int k = 0; k < 10; k++) for (int j = 0; j < 10; j++) sum[k][j] += c[k][j];
+            n++;
+        }
+        if (n == 0) return;
+        md.append("\nWhat the classifier read the samples of each label as, epoch ").append(epoch).append(", summed over ")
+                .append(n).append(n == 1 ? " seed" : " seeds").append(" (rows: the label asked for; columns: the digit read):\n\n| label |");
+        for (int j = 0; j < 10; j++) md.append(" → ").append(j).append(" |");
+        md.append("\n| ---: |").append(" ---: |".repeat(10)).append('\n');
+        for (int k = 0; k < 10; k++) {
+            md.append("| ").append(k).append(" |");
+            for (int j = 0; j < 10; j++) md.append(' ').append(j == k ? "**" + sum[k][j] + "**" : Integer.toString(sum[k][j])).append(" |");
+            md.append('\n');
+        }
+    }
+
     /** Trials grouped by their swept values other than the seed, in table order; each trial's rows by epoch. */
     static Map<String, List<List<Row>>> groups(Results.Sweep s) {
         Map<String, List<List<Row>>> out = new LinkedHashMap<>();
@@ -134,6 +164,7 @@ public final class Findings {
             Map<Integer, int[][]> c = Files.exists(conf) ? ConfusionCsv.parse(conf) : Map.of();
             List<Row> rows = new ArrayList<>();
             for (EpochMetrics m : t.rows()) rows.add(new Row(m, c.get(m.epoch()), t.config().normalization()));
+            if (rows.isEmpty()) continue;               // a pending trial has nothing to show yet
             out.computeIfAbsent(String.join(", ", key), k -> new ArrayList<>()).add(rows);
         }
         return out;
@@ -143,6 +174,7 @@ public final class Findings {
         double sum = 0, lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         int n = 0;
         for (List<Row> t : trials) {
+            if (epoch < 0 || epoch >= t.size()) continue;    // an unfinished trial
             double v = m.value().applyAsDouble(t.get(epoch));
             if (Double.isNaN(v)) continue;
             sum += v;

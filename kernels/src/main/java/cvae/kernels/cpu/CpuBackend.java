@@ -230,9 +230,13 @@ public final class CpuBackend implements Backend {
             int i = from, ub = from + S.loopBound(to - from);
             for (; i < ub; i += L) {
                 FloatVector s = FloatVector.fromArray(S, Y, i);
-                FloatVector.fromArray(S, G, i).mul(s).mul(s.neg().add(1f)).intoArray(D, i);
+                FloatVector v = FloatVector.fromArray(S, G, i).mul(s).mul(s.neg().add(1f));
+                v.blend(0f, v.abs().lt(Float.MIN_NORMAL)).intoArray(D, i);      // no subnormals (see Backend)
             }
-            for (; i < to; i++) D[i] = G[i] * Y[i] * (1f - Y[i]);
+            for (; i < to; i++) {
+                float v = G[i] * Y[i] * (1f - Y[i]);
+                D[i] = Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
+            }
         });
     }
 

@@ -148,7 +148,8 @@ public final class ReferenceBackend implements Backend {
         sameShape(dX, dY);
         for (int i = 0; i < dY.size(); i++) {
             float s = d(y)[i];
-            d(dX)[i] = d(dY)[i] * s * (1f - s);
+            float v = d(dY)[i] * s * (1f - s);
+            d(dX)[i] = Math.abs(v) < Float.MIN_NORMAL ? 0f : v;     // no subnormals (see Backend)
         }
     }
 
