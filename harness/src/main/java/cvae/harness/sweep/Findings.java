@@ -93,7 +93,7 @@ public final class Findings {
     }
 
     static final int MAX_DETAILED = 4, MAX_PLOTTED = 8;
-    static final int[] OVERVIEW_EPOCHS = {0, 1, 3, 7, 11, 15};
+    static final int[] OVERVIEW_EPOCHS = {0, 1, 3, 7, 11, 15, 23, 31, 47, 63};
 
     /**
      * One row per group: test loss at a few epochs (how fast it converges), then at the last
