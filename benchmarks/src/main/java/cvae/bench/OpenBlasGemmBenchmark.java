@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
  * The same products as {@link GemmBenchmark}, through OpenBLAS's {@code cblas_sgemm}
  * (the generated binding in {@code cvae.bindings.cblas}), row-major on native memory, so
  * that one JMH run measures both side by side. Needs OpenBLAS installed (Debian:
- * {@code libopenblas0-pthread}). Run without {@code OPENBLAS_CORETYPE} and
- * {@code OPENBLAS_L2_SIZE} in the environment to let OpenBLAS pick its AVX-512 kernels
- * ({@code benchmarks/cpu-vs-openblas.sh} does).
+ * {@code libopenblas0-pthread}). {@code benchmarks/cpu-vs-openblas.sh} runs it with
+ * {@code OPENBLAS_CORETYPE=SkylakeX} (the AVX-512 kernels; this VM's CPU is not recognised
+ * and would get the generic ones) and without {@code OPENBLAS_L2_SIZE}; the kernel family
+ * in use is printed with each result.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
