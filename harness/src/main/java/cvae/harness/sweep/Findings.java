@@ -218,7 +218,8 @@ public final class Findings {
         for (int i = 0; i < METRICS.size(); i++) {
             Metric m = METRICS.get(i);
             List<LinePlot.Series> s = series(groups, m).stream().filter(x -> java.util.Arrays.stream(x.y()).anyMatch(Double::isFinite)).toList();
-            BufferedImage p = LinePlot.render(W, H, name + ": " + m.name(), "epoch", m.header(),
+            // the bitmap font has no arrow
+            BufferedImage p = LinePlot.render(W, H, name + ": " + m.name(), "epoch", m.header().replace("→", "as"),
                     s.isEmpty() ? List.of(new LinePlot.Series("no data", new double[]{0}, new double[]{0})) : s, false, true);
             g.drawImage(p, (i % PER_ROW) * W, (i / PER_ROW) * H, null);
         }
