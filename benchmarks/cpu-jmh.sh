@@ -6,14 +6,7 @@
 # allocated per step). Run it on a quiet machine; about 10 minutes on 2 cores.
 #   benchmarks/cpu-jmh.sh [extra JMH options]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAVA=""
-for j in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
-  [[ -x "$j/bin/java" ]] && "$j/bin/java" -version 2>&1 | grep -q '"25' && { JAVA="$j/bin/java"; break; }
-done
-[[ -n "$JAVA" ]] || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 2; }
-JAR="$ROOT/benchmarks/target/benchmarks.jar"
-[[ -f "$JAR" ]] || { echo "build first: mvn -o install -DskipTests (benchmarks/target/benchmarks.jar missing)" >&2; exit 2; }
+source "$(dirname "${BASH_SOURCE[0]}")/jmh-common.sh"
 OUT="$ROOT/results/benchmarks/cpu-jmh-$(date -u +%Y-%m-%d-%H%M).txt"
 jmh() { "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" "$@" 2>&1 | grep -vE '^(# (Warmup|Measurement|Timeout|Threads|Benchmark mode|VM|JMH|Blackhole|Fork|Parameters)|Iteration|WARNING|$)' ; }
 run() { jmh "$@" -wi 3 -w 1 -i 5 -r 1; }

@@ -10,14 +10,7 @@
 #   benchmarks/cpu-vs-openblas.sh [extra JMH options]
 #   ITER="-wi 0 -i 1 -r 200ms" SHAPES=enc1-forward BATCHES=64 benchmarks/cpu-vs-openblas.sh   # a quick try
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAVA=""
-for j in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
-  [[ -x "$j/bin/java" ]] && "$j/bin/java" -version 2>&1 | grep -q '"25' && { JAVA="$j/bin/java"; break; }
-done
-[[ -n "$JAVA" ]] || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 2; }
-JAR="$ROOT/benchmarks/target/benchmarks.jar"
-[[ -f "$JAR" ]] || { echo "build first: mvn -o install -DskipTests (benchmarks/target/benchmarks.jar missing)" >&2; exit 2; }
+source "$(dirname "${BASH_SOURCE[0]}")/jmh-common.sh"
 OUT="$ROOT/results/benchmarks/cpu-vs-openblas-$(date -u +%Y-%m-%d-%H%M).txt"
 RAW=$(mktemp)
 trap 'rm -f "$RAW" "$RAW".*.csv' EXIT

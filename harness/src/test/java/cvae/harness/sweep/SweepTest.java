@@ -105,7 +105,7 @@ class SweepTest {
         // compare a sweep with itself: all within, and --plot draws both sides' curves
         Outcome c = run("compare", out.toString(), out.toString(), "--tolerance", "0", "--plot", tmp.resolve("cmp.png").toString());
         assertEquals(0, c.code(), c.out() + c.err());
-        assertTrue(c.out().contains("OK: 0 of 40 values outside"), c.out());
+        assertTrue(c.out().contains("OK: 0 of 44 values outside"), c.out());   // 4 trials × 11 metrics
         assertTrue(Files.size(tmp.resolve("cmp.png")) > 1000);
     }
 

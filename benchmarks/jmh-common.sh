@@ -1,0 +1,10 @@
+# Sourced by the JMH scripts: sets ROOT (the repository), JAVA (a JDK 25) and JAR (the
+# benchmarks' shaded jar), or stops with a message saying what is missing.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAVA=""
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
+  [[ -x "$j/bin/java" ]] && "$j/bin/java" -version 2>&1 | grep -q '"25' && { JAVA="$j/bin/java"; break; }
+done
+[[ -n "$JAVA" ]] || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 2; }
+JAR="$ROOT/benchmarks/target/benchmarks.jar"
+[[ -f "$JAR" ]] || { echo "build first: mvn -o install -DskipTests (benchmarks/target/benchmarks.jar missing)" >&2; exit 2; }
