@@ -51,11 +51,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         TrainConfig cfg = config();
+        if (qualitySamples <= 0)
+            throw new cvae.harness.UserError("train: --quality-samples = " + qualitySamples + " is not valid: expected a positive count");
+        // Only the default classifier is trained when missing; a named file that is not there is a typo, not a request.
+        if (!noQuality && classifier != null && !java.nio.file.Files.isRegularFile(classifier))
+            throw new cvae.harness.UserError("train: --classifier " + classifier + ": no such file (leave the option out to use, "
+                    + "or train, the default " + Trainer.Quality.defaults().classifier() + ")");
         Trainer.checkOutputDir(out, resume);
         try (Backend be = Backends.open(cfg.backend(), cfg.resolvedThreads())) {   // a missing GPU fails first, at once
             Mnist.Dataset ds = data.load();
             System.out.println("backend " + be.describe() + "; writing " + out);
-            if (qualitySamples <= 0) throw new cvae.harness.UserError("train: --quality-samples = " + qualitySamples + " is not valid: expected a positive count");
             Trainer.Quality q = noQuality ? null
                     : new Trainer.Quality(classifier != null ? classifier : Trainer.Quality.defaults().classifier(), qualitySamples);
             Trainer.Result r = new Trainer(cfg, be, ds, out, System.out).quality(q).run(resume);

@@ -34,6 +34,12 @@ class CliTest {
         userError(run("train", "--kl-weight", "-0.5", "--out", tmp.resolve("a").toString()), "kl_weight");
         userError(run("train", "--epochs", "0", "--out", tmp.resolve("a").toString()), "epochs");
         userError(run("train", "--backend", "tpu", "--out", tmp.resolve("a").toString()), "backend", "tpu", "cpu, reference, cuda");
+        userError(run("train", "--normalize", "zscore", "--out", tmp.resolve("a").toString()), "normalize", "zscore", "none, standard");
+        userError(run("train", "--quality-samples", "0", "--out", tmp.resolve("a").toString()), "--quality-samples", "0");
+        // a named classifier that is not there is a typo: refused, not trained at that path
+        userError(run("train", "--classifier", tmp.resolve("typo.safetensors").toString(), "--out", tmp.resolve("a").toString()),
+                "typo.safetensors", "no such file");
+        assertFalse(Files.exists(tmp.resolve("typo.safetensors")));
         assertFalse(Files.exists(tmp.resolve("a")), "nothing written for a refused run");
     }
 
