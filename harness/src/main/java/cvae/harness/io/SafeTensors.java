@@ -117,6 +117,17 @@ public final class SafeTensors {
         }
     }
 
+    /**
+     * The transpose of a rows×cols row-major matrix. The backends hold a layer's weight as
+     * Wt (in×out); files hold W (out×in), as PyTorch's {@code nn.Linear} does.
+     */
+    public static float[] transpose(float[] v, int rows, int cols) {
+        float[] t = new float[v.length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
+        return t;
+    }
+
     // ------------------------------------------------------------------------------------ write
 
     /**

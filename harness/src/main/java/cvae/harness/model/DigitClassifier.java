@@ -155,7 +155,7 @@ public final class DigitClassifier implements AutoCloseable {
             float[] w = new float[l.in * l.out], b = new float[l.out];
             be.download(w, l.weight);
             be.download(b, l.bias);
-            t.put(l.name + ".weight", new SafeTensors.TensorData(new int[]{l.out, l.in}, transpose(w, l.in, l.out)));
+            t.put(l.name + ".weight", new SafeTensors.TensorData(new int[]{l.out, l.in}, SafeTensors.transpose(w, l.in, l.out)));
             t.put(l.name + ".bias", new SafeTensors.TensorData(new int[]{l.out}, b));
         }
         Map<String, String> m = new LinkedHashMap<>();
@@ -181,17 +181,10 @@ public final class DigitClassifier implements AutoCloseable {
         for (Linear layer : c.layers) {
             SafeTensors.TensorData w = l.require(layer.name + ".weight", layer.out, layer.in);
             SafeTensors.TensorData b = l.require(layer.name + ".bias", layer.out);
-            be.upload(layer.weight, transpose(w.data(), layer.out, layer.in));
+            be.upload(layer.weight, SafeTensors.transpose(w.data(), layer.out, layer.in));
             be.upload(layer.bias, b.data());
         }
         return c;
-    }
-
-    private static float[] transpose(float[] v, int rows, int cols) {
-        float[] t = new float[v.length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
-        return t;
     }
 
     @Override public void close() {}

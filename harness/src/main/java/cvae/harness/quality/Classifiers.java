@@ -3,7 +3,6 @@ package cvae.harness.quality;
 import cvae.harness.UserError;
 import cvae.harness.data.Mnist;
 import cvae.harness.io.AtomicFiles;
-import cvae.harness.io.SafeTensors;
 import cvae.harness.model.DigitClassifier;
 import cvae.harness.model.ModelConfig;
 import cvae.harness.train.RunInfo;
@@ -134,10 +133,5 @@ public final class Classifiers {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Reads the test accuracy a classifier file was saved with (for messages; {@link #loadOrTrain} measures it again). */
-    public static String savedAccuracy(Path file) {
-        return SafeTensors.read(file).metadata().getOrDefault("test_accuracy", "?");
     }
 }

@@ -47,12 +47,6 @@ public record SampleQuality(double accuracy, double[] labelAccuracy, int[][] con
         return sb.append(',').append(String.format(Locale.ROOT, "%.3f", seconds)).toString();
     }
 
-    /** The CSV values without the timing: what two runs of the same seed must agree on. */
-    public String deterministicPart() {
-        String s = csv();
-        return s.substring(0, s.lastIndexOf(',')) + "," + Arrays.deepToString(confusion);
-    }
-
     /** Parses the values of {@link #COLUMNS} (the confusion matrix is not in metrics.csv: it comes back empty). */
     public static SampleQuality parse(String[] f, int from) {
         double[] v = new double[COLUMNS.size()];

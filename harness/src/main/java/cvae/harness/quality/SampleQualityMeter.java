@@ -123,8 +123,4 @@ public final class SampleQualityMeter {
         return new SampleQuality((double) right / n, label, confusion, tv / n, realTv, hf / n, realHf, back / n,
                 realBackground, drawn / n, seconds);
     }
-
-    public double realTv() { return realTv; }
-
-    public boolean[][] backgroundMasks() { return background; }
 }

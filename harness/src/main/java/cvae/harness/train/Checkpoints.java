@@ -33,7 +33,7 @@ public final class Checkpoints {
             float[] v = new float[(int) t.size()];
             be.download(v, t);
             if (isWeight(e.getKey()))          // the backend holds Wt (in×out); the file holds W (out×in)
-                tensors.put(e.getKey(), new SafeTensors.TensorData(new int[]{t.cols(), t.rows()}, transpose(v, t.rows(), t.cols())));
+                tensors.put(e.getKey(), new SafeTensors.TensorData(new int[]{t.cols(), t.rows()}, SafeTensors.transpose(v, t.rows(), t.cols())));
             else
                 tensors.put(e.getKey(), new SafeTensors.TensorData(new int[]{t.cols()}, v));
         }
@@ -58,7 +58,7 @@ public final class Checkpoints {
                 throw new UserError(file + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(d.shape())
                         + ", the configured model needs " + Arrays.toString(want)
                         + " (check latent, encoder_hidden, prior_hidden, decoder_hidden)");
-            be.upload(t, isWeight(e.getKey()) ? transpose(d.data(), t.cols(), t.rows()) : d.data());
+            be.upload(t, isWeight(e.getKey()) ? SafeTensors.transpose(d.data(), t.cols(), t.rows()) : d.data());
         }
         Map<String, String> meta = l.metadata();
         int epochs = parse(file, meta, "epochs_done", 0);
@@ -69,14 +69,6 @@ public final class Checkpoints {
 
     /** Weights and their Adam moments are matrices; biases and theirs are vectors. */
     static boolean isWeight(String name) { return name.endsWith(".weight") || name.contains(".weight."); }
-
-    /** The transpose of a rows×cols row-major matrix. */
-    static float[] transpose(float[] v, int rows, int cols) {
-        float[] t = new float[v.length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
-        return t;
-    }
 
     private static int parse(Path file, Map<String, String> meta, String key, int dflt) {
         String v = meta.get(key);

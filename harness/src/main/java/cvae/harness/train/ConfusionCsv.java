@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * confusion.csv: the digit classifier's confusion matrix of each epoch's samples, ten rows
@@ -59,8 +61,8 @@ public final class ConfusionCsv {
     }
 
     /** Parses rows written by {@link #rows}: epoch → 10×10 counts, in file order. */
-    public static java.util.Map<Integer, int[][]> parse(Path file) {
-        java.util.Map<Integer, int[][]> out = new java.util.LinkedHashMap<>();
+    public static Map<Integer, int[][]> parse(Path file) {
+        Map<Integer, int[][]> out = new LinkedHashMap<>();
         try {
             List<String> lines = Files.readAllLines(file);
             for (int i = 1; i < lines.size(); i++) {

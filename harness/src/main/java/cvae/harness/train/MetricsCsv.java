@@ -12,6 +12,7 @@ import java.util.List;
 
 /** metrics.csv: written whole, atomically, after every epoch. */
 public final class MetricsCsv {
+    private static final int LOSS_COLUMNS = EpochMetrics.LOSS_HEADER.split(",").length;
     private MetricsCsv() {}
 
     public static void write(Path file, List<EpochMetrics> rows) throws IOException {
@@ -33,8 +34,9 @@ public final class MetricsCsv {
         for (int i = 1; i < lines.size() && out.size() < epochs; i++) {
             String[] f = lines.get(i).split(",", -1);
             try {
-                // Rows written before the quality columns existed end after eval_seconds.
-                int q = 11;
+                // Rows written before the quality columns existed end after eval_seconds; the
+                // quality columns start after the loss columns and gap.
+                int q = LOSS_COLUMNS + 1;
                 SampleQuality quality = f.length >= q + SampleQuality.COLUMNS.size() && !f[q].isEmpty()
                         ? SampleQuality.parse(f, q) : null;
                 out.add(new EpochMetrics(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]),
