@@ -37,6 +37,7 @@ class SweepKillTest {
     static Process start(Path file, Path out, Path log) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-Dcvae.home=" + TestData.repoRoot(),
                 "-cp", System.getProperty("java.class.path"), "cvae.harness.Main",
                 "sweep", file.toString(), "--out", out.toString(), "--jobs", "1",
                 "--data", TestData.repoRoot().resolve("data/mnist").toString()));

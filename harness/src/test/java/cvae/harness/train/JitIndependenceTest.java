@@ -32,6 +32,7 @@ class JitIndependenceTest {
 
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xint",
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-Dcvae.home=" + TestData.repoRoot(),
                 "-cp", System.getProperty("java.class.path"), "cvae.harness.Main"));
         cmd.addAll(ARGS);
         cmd.addAll(List.of("--data", data.toString(), "--out", tmp.resolve("int").toString()));
