@@ -45,19 +45,19 @@ public class GemmKernelBenchmark {
 
     @Benchmark
     public void packAForward(Operands o, Blackhole bh) {
-        Gemm.packA(false, o.x, 794, 0, 64, 0, 794, o.pa, o.s);
+        Gemm.packA(false, o.x, 794, 0, 64, o.s.identity(794), 0, 794, null, o.pa, o.s);
         bh.consume(o.pa);
     }
 
     @Benchmark
     public void packBForward(Operands o, Blackhole bh) {
-        for (int j = 0; j < 512; j += Gemm.NR) Gemm.packB(false, o.w, 512, 0, 794, j, j + Gemm.NR, o.pb, o.s);
+        for (int j = 0; j < 512; j += Gemm.NR) Gemm.packB(false, o.w, 512, o.s.identity(794), 0, 794, j, j + Gemm.NR, o.pb, o.s);
         bh.consume(o.pb);
     }
 
     @Benchmark
     public void packBInputGrad(Operands o, Blackhole bh) {
-        for (int j = 0; j < 512; j += Gemm.NR) Gemm.packB(true, o.w2, 784, 0, 784, j, j + Gemm.NR, o.pb, o.s);
+        for (int j = 0; j < 512; j += Gemm.NR) Gemm.packB(true, o.w2, 784, o.s.identity(784), 0, 784, j, j + Gemm.NR, o.pb, o.s);
         bh.consume(o.pb);
     }
 

@@ -33,6 +33,9 @@ public final class CpuBackend implements Backend {
     private final Gemm.Scratch[] scratch;
     private float[] blend = new float[0];
     private double[] rowSums = new double[0];
+    /** The nonzero columns of a product's A (see Gemm.nonzeroColumns). */
+    private int[] kept = new int[0];
+    private float[] columnMax = new float[0];
 
     public CpuBackend(int threads) {
         this.pool = new ParallelFor(threads);
@@ -118,22 +121,50 @@ public final class CpuBackend implements Backend {
     /** C (m×n, overwritten) = op(A)·op(B), split between the threads. */
     private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k) {
         int t = pool.threads();
-        int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (m + Gemm.MR - 1) / Gemm.MR;
-        if (t == 1 || 2L * m * n * k < GEMM_PARALLEL_MIN_FLOP || Math.max(colPanels, rowPanels) < 2) {
-            Gemm.product(transA, A, lda, transB, B, ldb, C, n, 0, m, 0, n, k, scratch[0]);
+        boolean parallel = t > 1 && 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP;
+        // the columns of the stored A (k, or with transA the rows of C) that are all zero are skipped (see Gemm)
+        int aCols = transA ? m : k, nKept = aCols;
+        if (2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP) {
+            if (kept.length < aCols) { kept = new int[aCols]; columnMax = new float[aCols]; }
+            nKept = Gemm.nonzeroColumns(A, transA ? k : m, aCols, lda, columnMax, kept);
+        }
+        int[] ks = nKept <= aCols - Math.max(1, aCols / 8) ? kept : null;   // too few zeros: the dense path
+        int rows = transA && ks != null ? nKept : m;            // rows of C computed (with transA: kept ones)
+        int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (rows + Gemm.MR - 1) / Gemm.MR;
+        final int fnKept = nKept;
+        if (!parallel || Math.max(colPanels, rowPanels) < 2) {
+            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, fnKept, scratch[0]);
         } else if (colPanels >= 2 * t || colPanels >= rowPanels) {   // split the columns: each thread packs its own B panels
             int tasks = Math.min(t, colPanels);
             pool.run(tasks, i -> {
                 int j0 = (int) ((long) colPanels * i / tasks) * Gemm.NR, j1 = Math.min(n, (int) ((long) colPanels * (i + 1) / tasks) * Gemm.NR);
-                if (j0 < j1) Gemm.product(transA, A, lda, transB, B, ldb, C, n, 0, m, j0, j1, k, scratch[i]);
+                if (j0 < j1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, j0, j1, ks, fnKept, scratch[i]);
             });
         } else {                                                    // few columns, many rows (weight gradients of narrow layers)
             int tasks = Math.min(t, rowPanels);
             pool.run(tasks, i -> {
-                int i0 = (int) ((long) rowPanels * i / tasks) * Gemm.MR, i1 = Math.min(m, (int) ((long) rowPanels * (i + 1) / tasks) * Gemm.MR);
-                if (i0 < i1) Gemm.product(transA, A, lda, transB, B, ldb, C, n, i0, i1, 0, n, k, scratch[i]);
+                int i0 = (int) ((long) rowPanels * i / tasks) * Gemm.MR, i1 = Math.min(rows, (int) ((long) rowPanels * (i + 1) / tasks) * Gemm.MR);
+                if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, fnKept, scratch[i]);
             });
         }
+    }
+
+    /**
+     * Rows [i0, i1) (with transA and kept columns: positions in {@code ks}) and columns
+     * [j0, j1) of the product. With transA and kept columns, the part whose first row
+     * position is 0 also zeroes, in its columns, the rows of C that are not kept.
+     */
+    private static void productPart(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C,
+                                    int m, int n, int k, int i0, int i1, int j0, int j1, int[] ks, int nKept, Gemm.Scratch s) {
+        if (transA && ks != null) {
+            // the skipped rows between kept ones: rows (ks[q-1], ks[q]) belong to the part holding q
+            int from = i0 == 0 ? 0 : ks[i0 - 1] + 1, to = i1 == nKept ? m : ks[i1 - 1] + 1;
+            for (int q = i0, row = from; row < to; row++) {
+                if (q < i1 && ks[q] == row) { q++; continue; }
+                java.util.Arrays.fill(C, row * n + j0, row * n + j1, 0f);
+            }
+        }
+        Gemm.product(transA, A, lda, transB, B, ldb, C, n, i0, i1, j0, j1, k, ks, nKept, s);
     }
 
     @Override public void addBias(Tensor y, Tensor bias) {

@@ -64,6 +64,17 @@ final class Gemm {
 
         float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
 
+        private int[] identity = new int[0];
+
+        /** {0, 1, …, n-1} (and beyond): the k of a product that skips none. */
+        int[] identity(int n) {
+            if (identity.length < n) {
+                identity = new int[n];
+                for (int i = 0; i < n; i++) identity[i] = i;
+            }
+            return identity;
+        }
+
         /** The gather offsets {0, ld, …, 7·ld} of 8 rows with leading dimension ld. */
         int[] strided(int ld) {
             if (stride != ld) {
@@ -80,74 +91,140 @@ final class Gemm {
      * lda) and op(B) is K×N (B stored N×K when {@code transB}, else K×N; ldb).
      */
     static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
+                        float[] c, int ldc, int i0, int i1, int j0, int j1, int k, Scratch s) {
+        product(transA, a, lda, transB, b, ldb, c, ldc, i0, i1, j0, j1, k, null, 0, s);
+    }
+
+    /**
+     * {@link #product} that skips the columns of the stored A that are all zero, listed
+     * by {@link #nonzeroColumns} ({@code kept}, {@code nKept} of them; null: none skipped).
+     *
+     * <p>Without {@code transA} those are values of k: only the kept k are packed and
+     * multiplied. With {@code transA} they are rows of op(A), hence of C: this call then
+     * computes the C rows {@code kept[q]} for q in [i0, i1) (positions in the list) and the
+     * caller writes the others, which are zero.
+     *
+     * <p>Why: a batch of MNIST digits leaves about a third of the 784 pixels zero in all
+     * 64 images (the border), and the encoder's forward product and weight gradient read
+     * those columns. The result is the same to the bit: a skipped term adds
+     * 0·w = ±0 to a sum that starts from +0, which leaves every sum as it was (finite w).
+     * The K blocks are still cut at the same positions of the full K.
+     */
+    static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
                         float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
-                        Scratch s) {
+                        int[] kept, int nKept, Scratch s) {
+        boolean skipK = kept != null && !transA;
+        int[] ks = skipK ? kept : s.identity(k), rows = kept != null && transA ? kept : null;
+        int kLen = skipK ? nKept : k;
         int blocks = Math.max(1, (k + KC - 1) / KC);
         for (int mc = i0; mc < i1; mc += MC) {
             int mEnd = Math.min(i1, mc + MC), rowPanels = (mEnd - mc + MR - 1) / MR;
-            for (int kb = 0; kb < blocks; kb++) {
-                int p0 = kBlock(k, blocks, kb), p1 = kBlock(k, blocks, kb + 1), kc = p1 - p0;
+            boolean written = false;
+            for (int kb = 0, q0 = 0; kb < blocks; kb++) {
+                int p1 = kBlock(k, blocks, kb + 1), q1 = q0;
+                while (q1 < kLen && ks[q1] < p1) q1++;     // the kept k of this K block: ks[q0..q1)
+                int kc = q1 - q0;
+                if (kc == 0) continue;                     // nothing kept: the block adds zero
                 float[] pa = s.a(rowPanels * MR * kc);
-                packA(transA, a, lda, mc, mEnd, p0, p1, pa, s);
-                boolean add = kb > 0;                  // later K blocks add their partial sums to C
+                packA(transA, a, lda, mc, mEnd, ks, q0, q1, rows, pa, s);
+                boolean add = written;                     // later K blocks add their partial sums to C
                 float[] pb = s.b(kc * NR);
                 for (int j = j0; j < j1; j += NR) {
                     int nj = Math.min(NR, j1 - j);
-                    packB(transB, b, ldb, p0, p1, j, j + nj, pb, s);
+                    packB(transB, b, ldb, ks, q0, q1, j, j + nj, pb, s);
                     for (int rp = 0; rp < rowPanels; rp++) {
                         int i = mc + rp * MR, mi = Math.min(MR, mEnd - i);
-                        if (mi == MR && nj == NR && !add) kernel(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc);
-                        else viaTile(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc, mi, nj, add, s.tile);
+                        if (mi == MR && nj == NR && !add) {
+                            if (rows == null) kernel(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc);
+                            else kernelRows(pa, rp * MR * kc, pb, kc, c, rows, i, j, ldc);
+                        } else viaTile(pa, rp * MR * kc, pb, kc, c, ldc, rows, i, j, mi, nj, add, s.tile);
                     }
                 }
+                written = true;
+                q0 = q1;
             }
+            if (!written)                                  // every k skipped: C is zero
+                for (int i = mc; i < mEnd; i++) {
+                    int row = rows == null ? i : rows[i];
+                    java.util.Arrays.fill(c, row * ldc + j0, row * ldc + j1, 0f);
+                }
         }
     }
 
     /** Start of K block {@code kb} of {@code blocks} (even blocks of at most KC). */
     static int kBlock(int k, int blocks, int kb) { return (int) ((long) k * kb / blocks); }
 
-    /** Packs rows [m0, m1) and k in [p0, p1) of op(A) as 8-row panels, zero rows past m1. */
-    static void packA(boolean transA, float[] a, int lda, int m0, int m1, int p0, int p1, float[] pa, Scratch s) {
-        int kc = p1 - p0;
+    /**
+     * Lists in {@code kept} the columns of the stored {@code rows × cols} matrix
+     * (leading dimension ld) that hold anything but zero (NaN counts as nonzero), in
+     * order, and returns how many. {@code any} is scratch of at least cols floats.
+     */
+    static int nonzeroColumns(float[] a, int rows, int cols, int ld, float[] any, int[] kept) {
+        java.util.Arrays.fill(any, 0, cols, 0f);
+        int ub = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * ld, j = 0;
+            for (; j < ub; j += L)
+                FloatVector.fromArray(S, any, j).max(FloatVector.fromArray(S, a, o + j).abs()).intoArray(any, j);
+            for (; j < cols; j++) any[j] = Math.max(any[j], Math.abs(a[o + j]));
+        }
+        int n = 0;
+        for (int j = 0; j < cols; j++) if (any[j] != 0f) kept[n++] = j;
+        return n;
+    }
+
+    /**
+     * Packs rows [m0, m1) of op(A) (positions in {@code rows} when it is not null) and
+     * the k {@code ks[q0..q1)} as 8-row panels, zero rows past m1.
+     */
+    static void packA(boolean transA, float[] a, int lda, int m0, int m1, int[] ks, int q0, int q1, int[] rows,
+                      float[] pa, Scratch s) {
+        int kc = q1 - q0;
         int[] rowsAt = s.strided(lda);
         for (int i = m0, o = 0; i < m1; i += MR, o += MR * kc) {
             int mi = Math.min(MR, m1 - i);
-            if (mi == MR && transA) {        // A is K×M: the 8 values of one k are adjacent
-                for (int p = p0, q = o; p < p1; p++, q += MR) FloatVector.fromArray(S8, a, p * lda + i).intoArray(pa, q);
-            } else if (mi == MR) {           // A is M×K: gather one value from each of the 8 rows
-                for (int p = p0, q = o; p < p1; p++, q += MR) FloatVector.fromArray(S8, a, i * lda + p, rowsAt, 0).intoArray(pa, q);
-            } else {                         // the last, partial panel: zero rows past m1
-                for (int p = p0, q = o; p < p1; p++, q += MR)
-                    for (int r = 0; r < MR; r++) pa[q + r] = r < mi ? (transA ? a[p * lda + i + r] : a[(i + r) * lda + p]) : 0f;
+            if (mi == MR && transA && rows == null) {  // A is K×M: the 8 values of one k are adjacent
+                for (int q = q0, d = o; q < q1; q++, d += MR) FloatVector.fromArray(S8, a, ks[q] * lda + i).intoArray(pa, d);
+            } else if (mi == MR && transA) {           // the 8 kept rows of op(A), gathered from one row of A
+                for (int q = q0, d = o; q < q1; q++, d += MR) FloatVector.fromArray(S8, a, ks[q] * lda, rows, i).intoArray(pa, d);
+            } else if (mi == MR) {                     // A is M×K: gather one value from each of the 8 rows
+                for (int q = q0, d = o; q < q1; q++, d += MR) FloatVector.fromArray(S8, a, i * lda + ks[q], rowsAt, 0).intoArray(pa, d);
+            } else {                                   // the last, partial panel: zero rows past m1
+                for (int q = q0, d = o; q < q1; q++, d += MR)
+                    for (int r = 0; r < MR; r++) {
+                        int row = r < mi ? (rows == null ? i + r : rows[i + r]) : 0;
+                        pa[d + r] = r < mi ? (transA ? a[ks[q] * lda + row] : a[row * lda + ks[q]]) : 0f;
+                    }
             }
         }
     }
 
-    /** Packs k in [p0, p1) and columns [n0, n1) (at most NR) of op(B), zero columns past n1. */
-    static void packB(boolean transB, float[] b, int ldb, int p0, int p1, int n0, int n1, float[] pb, Scratch s) {
+    /** Packs the k {@code ks[q0..q1)} and columns [n0, n1) (at most NR) of op(B), zero columns past n1. */
+    static void packB(boolean transB, float[] b, int ldb, int[] ks, int q0, int q1, int n0, int n1, float[] pb, Scratch s) {
         int nj = n1 - n0;
         if (!transB && nj == NR) {           // B is K×N: the panel's rows are contiguous
-            for (int p = p0, q = 0; p < p1; p++, q += NR) {
-                FloatVector.fromArray(S, b, p * ldb + n0).intoArray(pb, q);
-                FloatVector.fromArray(S, b, p * ldb + n0 + L).intoArray(pb, q + L);
+            for (int q = q0, d = 0; q < q1; q++, d += NR) {
+                int o = ks[q] * ldb + n0;
+                FloatVector.fromArray(S, b, o).intoArray(pb, d);
+                FloatVector.fromArray(S, b, o + L).intoArray(pb, d + L);
             }
         } else if (!transB) {
             VectorMask<Float> m0 = S.indexInRange(0, nj), m1 = S.indexInRange(L, nj);
-            for (int p = p0, q = 0; p < p1; p++, q += NR) {
-                FloatVector.fromArray(S, b, p * ldb + n0, m0).intoArray(pb, q);
-                FloatVector.fromArray(S, b, p * ldb + n0 + L, m1).intoArray(pb, q + L);
+            for (int q = q0, d = 0; q < q1; q++, d += NR) {
+                int o = ks[q] * ldb + n0;
+                FloatVector.fromArray(S, b, o, m0).intoArray(pb, d);
+                FloatVector.fromArray(S, b, o + L, m1).intoArray(pb, d + L);
             }
         } else {                             // B is N×K: gather a column of 8 rows per 256-bit vector
             int[] rowsAt = s.strided(ldb);   // (512-bit gathers are not intrinsified: they box)
             for (int g = 0; g < NR; g += MR) {
                 int r0 = (n0 + g) * ldb;
                 if (g + MR <= nj) {
-                    for (int p = p0, q = g; p < p1; p++, q += NR) FloatVector.fromArray(S8, b, r0 + p, rowsAt, 0).intoArray(pb, q);
+                    for (int q = q0, d = g; q < q1; q++, d += NR) FloatVector.fromArray(S8, b, r0 + ks[q], rowsAt, 0).intoArray(pb, d);
                 } else {                     // the columns past n1 are zeros
                     int valid = Math.max(0, nj - g);
-                    for (int p = p0, q = g; p < p1; p++, q += NR)
-                        for (int col = 0; col < MR; col++) pb[q + col] = col < valid ? b[r0 + col * ldb + p] : 0f;
+                    for (int q = q0, d = g; q < q1; q++, d += NR)
+                        for (int col = 0; col < MR; col++) pb[d + col] = col < valid ? b[r0 + col * ldb + ks[q]] : 0f;
                 }
             }
         }
@@ -189,6 +266,37 @@ final class Gemm {
     }
 
     /**
+     * {@link #kernel} for 8 rows of C spread over C (the kept rows {@code rows[ri..ri+8)}
+     * of a product that skips zero rows): only the stores differ.
+     */
+    static void kernelRows(float[] pa, int a0, float[] pb, int kc, float[] c, int[] rows, int ri, int j, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * MR, bp = p * NR;   // one induction variable: the bounds checks hoist
+            FloatVector y0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector y1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, pa[ap]); c00 = x.fma(y0, c00); c01 = x.fma(y1, c01);
+            x = FloatVector.broadcast(S, pa[ap + 1]); c10 = x.fma(y0, c10); c11 = x.fma(y1, c11);
+            x = FloatVector.broadcast(S, pa[ap + 2]); c20 = x.fma(y0, c20); c21 = x.fma(y1, c21);
+            x = FloatVector.broadcast(S, pa[ap + 3]); c30 = x.fma(y0, c30); c31 = x.fma(y1, c31);
+            x = FloatVector.broadcast(S, pa[ap + 4]); c40 = x.fma(y0, c40); c41 = x.fma(y1, c41);
+            x = FloatVector.broadcast(S, pa[ap + 5]); c50 = x.fma(y0, c50); c51 = x.fma(y1, c51);
+            x = FloatVector.broadcast(S, pa[ap + 6]); c60 = x.fma(y0, c60); c61 = x.fma(y1, c61);
+            x = FloatVector.broadcast(S, pa[ap + 7]); c70 = x.fma(y0, c70); c71 = x.fma(y1, c71);
+        }
+        store(c, rows[ri] * ldc + j, c00, c01);
+        store(c, rows[ri + 1] * ldc + j, c10, c11);
+        store(c, rows[ri + 2] * ldc + j, c20, c21);
+        store(c, rows[ri + 3] * ldc + j, c30, c31);
+        store(c, rows[ri + 4] * ldc + j, c40, c41);
+        store(c, rows[ri + 5] * ldc + j, c50, c51);
+        store(c, rows[ri + 6] * ldc + j, c60, c61);
+        store(c, rows[ri + 7] * ldc + j, c70, c71);
+    }
+
+    /**
      * {@link #kernel} for a panel of at most L valid columns (the 40-wide outputs of the
      * encoder and prior end in one of 8): one vector per row, half the work.
      */
@@ -223,23 +331,27 @@ final class Gemm {
 
     /**
      * A block through the L1 tile: at the bottom or right edge of C (mi < 8 rows or
-     * nj < NR columns, only the valid part is copied out), or of a K block after the
-     * first, whose partial sums are added to C's (C += tile, in the order of the K blocks).
+     * nj < NR columns, only the valid part is copied out), for kept rows spread over C
+     * ({@code rows}: the block's row r is C's row {@code rows[i + r]}), or of a K block
+     * after the first, whose partial sums are added to C's (C += tile, in the order of
+     * the K blocks).
      */
-    private static void viaTile(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc, int mi, int nj,
-                                boolean add, float[] tile) {
+    private static void viaTile(float[] pa, int a0, float[] pb, int kc, float[] c, int ldc, int[] rows, int i, int j,
+                                int mi, int nj, boolean add, float[] tile) {
         if (nj <= L) kernelNarrow(pa, a0, pb, kc, tile, 0, NR);
         else kernel(pa, a0, pb, kc, tile, 0, NR);
-        if (!add) {
-            for (int r = 0; r < mi; r++) System.arraycopy(tile, r * NR, c, ci + r * ldc, nj);
-            return;
+        for (int r = 0; r < mi; r++) {
+            int o = (rows == null ? i + r : rows[i + r]) * ldc + j;
+            if (!add) System.arraycopy(tile, r * NR, c, o, nj);
+            else if (nj == NR) {
+                FloatVector.fromArray(S, c, o).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, o);
+                FloatVector.fromArray(S, c, o + L).add(FloatVector.fromArray(S, tile, r * NR + L)).intoArray(c, o + L);
+            } else
+                for (int jj = 0; jj < nj; jj += L) {
+                    VectorMask<Float> m = S.indexInRange(jj, nj);
+                    FloatVector.fromArray(S, c, o + jj, m).add(FloatVector.fromArray(S, tile, r * NR + jj, m)).intoArray(c, o + jj, m);
+                }
         }
-        for (int r = 0; r < mi; r++)
-            for (int j = 0; j < nj; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, nj);
-                int o = ci + r * ldc + j;
-                FloatVector.fromArray(S, c, o, m).add(FloatVector.fromArray(S, tile, r * NR + j, m)).intoArray(c, o, m);
-            }
     }
 
     /**
