@@ -14,7 +14,7 @@ package cvae.kernels;
  * 32-bit words w0..w3 = Philox(counter, key). Lane {@code l = i % 4} uses the pair
  * p = l/2: u1 = (w[2p] + 1) / 2³², u2 = w[2p+1] / 2³², r = sqrt(−2 ln u1),
  * θ = 2π u2; even lanes take r·cos θ, odd lanes r·sin θ (Box–Muller, in double,
- * rounded once to float).
+ * rounded once to float; sin and cos are {@code StrictMath}'s, through {@link TrigNoAlloc}).
  */
 public final class Philox {
     private static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57;
@@ -56,8 +56,8 @@ public final class Philox {
             if ((i & 1) == 0 && i + 1 < to) {   // both normals of a Box-Muller pair: one log, one sqrt
                 int p = (i & 3) >> 1;
                 double r = radius(w[2 * p]), theta = angle(w[2 * p + 1]);
-                out[i] = (float) (r * StrictMath.cos(theta));
-                out[++i] = (float) (r * StrictMath.sin(theta));
+                out[i] = (float) (r * TrigNoAlloc.cos(theta));
+                out[++i] = (float) (r * TrigNoAlloc.sin(theta));
             } else {
                 out[i] = normalFromBlock(w, i & 3);
             }
@@ -75,6 +75,6 @@ public final class Philox {
     public static float normalFromBlock(int[] w, int lane) {
         int p = lane >> 1;
         double r = radius(w[2 * p]), theta = angle(w[2 * p + 1]);
-        return (float) ((lane & 1) == 0 ? r * StrictMath.cos(theta) : r * StrictMath.sin(theta));
+        return (float) ((lane & 1) == 0 ? r * TrigNoAlloc.cos(theta) : r * TrigNoAlloc.sin(theta));
     }
 }
