@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.function.IntConsumer;
+
 /**
  * The CPU backend: Vector API kernels on all cores (or {@code threads} of them).
  *
@@ -32,7 +34,6 @@ public final class CpuBackend implements Backend {
     /** Packing space of each task of a product (task i runs on thread i, see ParallelFor). */
     private final Gemm.Scratch[] scratch;
     private float[] blend = new float[0];
-    private double[] rowSums = new double[0];
     /** The nonzero columns of a product's A (see Gemm.nonzeroColumns). */
     private int[] kept = new int[0];
     private float[] columnMax = new float[0];
@@ -70,24 +71,44 @@ public final class CpuBackend implements Backend {
     @Override public void gatherRows(Tensor out, Tensor src, IndexBuffer idx, int offset) {
         int c = out.cols();
         if (src.cols() != c) throw new IllegalArgumentException("gather " + src + " into " + out);
-        int[] ix = ((HeapIndices) idx).values;
-        float[] s = d(src), o = d(out);
-        byRows(out.rows(), out.size(), (r0, r1) -> {
+        gather.set(d(src), d(out), ((HeapIndices) idx).values, offset, c);
+        byRows(out.rows(), out.size(), gather);
+    }
+
+    private final Gather gather = new Gather();
+
+    private static final class Gather extends Body {
+        float[] s, o;
+        int[] ix;
+        int offset, c;
+
+        void set(float[] s, float[] o, int[] ix, int offset, int c) { this.s = s; this.o = o; this.ix = ix; this.offset = offset; this.c = c; }
+
+        @Override void run(int r0, int r1) {
             for (int r = r0; r < r1; r++) System.arraycopy(s, ix[offset + r] * c, o, r * c, c);
-        });
+        }
     }
 
     @Override public void concatColumns(Tensor out, Tensor a, Tensor b) {
         int ca = a.cols(), cb = b.cols(), co = out.cols();
         if (ca + cb != co || a.rows() != out.rows() || b.rows() != out.rows())
             throw new IllegalArgumentException("concat " + a + " + " + b + " into " + out);
-        float[] o = d(out), x = d(a), y = d(b);
-        byRows(out.rows(), out.size(), (r0, r1) -> {
+        concat.o = d(out); concat.x = d(a); concat.y = d(b); concat.ca = ca; concat.cb = cb; concat.co = co;
+        byRows(out.rows(), out.size(), concat);
+    }
+
+    private final Concat concat = new Concat();
+
+    private static final class Concat extends Body {
+        float[] o, x, y;
+        int ca, cb, co;
+
+        @Override void run(int r0, int r1) {
             for (int r = r0; r < r1; r++) {
                 System.arraycopy(x, r * ca, o, r * co, ca);
                 System.arraycopy(y, r * cb, o, r * co + ca, cb);
             }
-        });
+        }
     }
 
     @Override public void sliceColumns(Tensor out, Tensor in, int col0) {
@@ -131,21 +152,40 @@ public final class CpuBackend implements Backend {
         int[] ks = nKept <= aCols - Math.max(1, aCols / 8) ? kept : null;   // too few zeros: the dense path
         int rows = transA && ks != null ? nKept : m;            // rows of C computed (with transA: kept ones)
         int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (rows + Gemm.MR - 1) / Gemm.MR;
-        final int fnKept = nKept;
         if (!parallel || Math.max(colPanels, rowPanels) < 2) {
-            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, fnKept, scratch[0]);
-        } else if (colPanels >= 2 * t || colPanels >= rowPanels) {   // split the columns: each thread packs its own B panels
-            int tasks = Math.min(t, colPanels);
-            pool.run(tasks, i -> {
-                int j0 = (int) ((long) colPanels * i / tasks) * Gemm.NR, j1 = Math.min(n, (int) ((long) colPanels * (i + 1) / tasks) * Gemm.NR);
-                if (j0 < j1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, j0, j1, ks, fnKept, scratch[i]);
-            });
-        } else {                                                    // few columns, many rows (weight gradients of narrow layers)
-            int tasks = Math.min(t, rowPanels);
-            pool.run(tasks, i -> {
-                int i0 = (int) ((long) rowPanels * i / tasks) * Gemm.MR, i1 = Math.min(rows, (int) ((long) rowPanels * (i + 1) / tasks) * Gemm.MR);
-                if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, fnKept, scratch[i]);
-            });
+            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, scratch[0]);
+            return;
+        }
+        ProductSplit p = productSplit;
+        p.transA = transA; p.A = A; p.lda = lda; p.transB = transB; p.B = B; p.ldb = ldb; p.C = C;
+        p.m = m; p.n = n; p.k = k; p.rows = rows; p.ks = ks; p.nKept = nKept;
+        // split the columns (each thread packs its own B panels), or, for few columns and
+        // many rows (weight gradients of narrow layers), the rows
+        p.byColumns = colPanels >= 2 * t || colPanels >= rowPanels;
+        p.panels = p.byColumns ? colPanels : rowPanels;
+        p.tasks = Math.min(t, p.panels);
+        pool.run(p.tasks, p);
+        p.A = p.B = p.C = null;
+    }
+
+    private final ProductSplit productSplit = new ProductSplit();
+
+    /** Task i of a product split between the threads: its share of C's column or row panels. */
+    private final class ProductSplit implements IntConsumer {
+        boolean transA, transB, byColumns;
+        float[] A, B, C;
+        int lda, ldb, m, n, k, rows, nKept, panels, tasks;
+        int[] ks;
+
+        @Override public void accept(int i) {
+            int from = (int) ((long) panels * i / tasks), to = (int) ((long) panels * (i + 1) / tasks);
+            if (byColumns) {
+                int j0 = from * Gemm.NR, j1 = Math.min(n, to * Gemm.NR);
+                if (j0 < j1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, j0, j1, ks, nKept, scratch[i]);
+            } else {
+                int i0 = from * Gemm.MR, i1 = Math.min(rows, to * Gemm.MR);
+                if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, nKept, scratch[i]);
+            }
         }
     }
 
@@ -170,105 +210,179 @@ public final class CpuBackend implements Backend {
     @Override public void addBias(Tensor y, Tensor bias) {
         int c = y.cols();
         if (bias.size() != c) throw new IllegalArgumentException("bias " + bias + " for " + y);
-        float[] Y = d(y), B = d(bias);
-        int ub = S.loopBound(c);
-        byRows(y.rows(), y.size(), (r0, r1) -> {
+        addBias.y = d(y); addBias.b = d(bias); addBias.c = c;
+        byRows(y.rows(), y.size(), addBias);
+    }
+
+    private final AddBias addBias = new AddBias();
+
+    private static final class AddBias extends Body {
+        float[] y, b;
+        int c;
+
+        @Override void run(int r0, int r1) {
+            int ub = S.loopBound(c);
             for (int r = r0; r < r1; r++) {
                 int o = r * c, j = 0;
                 for (; j < ub; j += L)
-                    FloatVector.fromArray(S, Y, o + j).add(FloatVector.fromArray(S, B, j)).intoArray(Y, o + j);
-                for (; j < c; j++) Y[o + j] += B[j];
+                    FloatVector.fromArray(S, y, o + j).add(FloatVector.fromArray(S, b, j)).intoArray(y, o + j);
+                for (; j < c; j++) y[o + j] += b[j];
             }
-        });
+        }
     }
 
     @Override public void biasBackward(Tensor dBias, Tensor dY) {
         int c = dY.cols(), rows = dY.rows();
-        float[] G = d(dY), D = d(dBias);
+        biasGrad.g = d(dY); biasGrad.d = d(dBias); biasGrad.c = c; biasGrad.rows = rows;
         // split by columns (whole vectors): each sum still runs over the rows in order on one thread
         int t = dY.size() < PARALLEL_MIN ? 1 : Math.min(pool.threads(), (c + L - 1) / L);
-        pool.run(t, i -> {
-            int j0 = (int) ((long) c * i / t) / L * L, j1 = i == t - 1 ? c : (int) ((long) c * (i + 1) / t) / L * L;
-            java.util.Arrays.fill(D, j0, j1, 0f);
+        if (t == 1) biasGrad.run(0, c);
+        else runSplit(biasGrad, c, t, true);
+    }
+
+    private final BiasGrad biasGrad = new BiasGrad();
+
+    private static final class BiasGrad extends Body {
+        float[] g, d;
+        int c, rows;
+
+        @Override void run(int j0, int j1) {
+            java.util.Arrays.fill(d, j0, j1, 0f);
             for (int r = 0; r < rows; r++) {
                 int o = r * c, j = j0;
                 for (; j + L <= j1; j += L)
-                    FloatVector.fromArray(S, D, j).add(FloatVector.fromArray(S, G, o + j)).intoArray(D, j);
-                for (; j < j1; j++) D[j] += G[o + j];
+                    FloatVector.fromArray(S, d, j).add(FloatVector.fromArray(S, g, o + j)).intoArray(d, j);
+                for (; j < j1; j++) d[j] += g[o + j];
             }
-        });
+        }
     }
 
     /** Runs body over row ranges [r0, r1), split between the threads when the tensor is large. */
-    private void byRows(int rows, long size, RangeBody body) {
+    private void byRows(int rows, long size, Body body) {
         int t = pool.threads();
         if (size < PARALLEL_MIN || t == 1 || rows < 2) { body.run(0, rows); return; }
-        int tasks = Math.min(t, rows);
-        pool.run(tasks, i -> body.run((int) ((long) rows * i / tasks), (int) ((long) rows * (i + 1) / tasks)));
+        runSplit(body, rows, Math.min(t, rows), false);
+    }
+
+    /**
+     * The body of a parallel op over a range [from, to) (rows, columns or elements).
+     * Each op keeps one instance and sets its operands before it dispatches: a lambda
+     * capturing them would be a new object on every call, about 2.4 KB of garbage per
+     * training step at 2 threads (the worker thread reads it, so it escapes).
+     */
+    private abstract static class Body {
+        abstract void run(int from, int to);
+    }
+
+    /** Task i of [0, n) split into {@code tasks} ranges, with inner bounds on whole vectors when {@code aligned}. */
+    private static final class Split implements IntConsumer {
+        Body body;
+        int n, tasks;
+        boolean aligned;
+
+        @Override public void accept(int i) {
+            int from = (int) ((long) n * i / tasks), to = (int) ((long) n * (i + 1) / tasks);
+            if (aligned) { from = from / L * L; to = i == tasks - 1 ? n : to / L * L; }
+            body.run(from, to);
+        }
+    }
+
+    private final Split split = new Split();
+
+    private void runSplit(Body body, int n, int tasks, boolean aligned) {
+        split.body = body; split.n = n; split.tasks = tasks; split.aligned = aligned;
+        pool.run(tasks, split);
+        split.body = null;
     }
 
     // ---- activations ------------------------------------------------------------------
 
     /** Runs body over [0, n) in chunks of whole vectors, in parallel when n is large. */
-    private void elementwise(long size, RangeBody body) {
+    private void elementwise(long size, Body body) {
         int n = Math.toIntExact(size);
         if (n < PARALLEL_MIN || pool.threads() == 1) { body.run(0, n); return; }
-        int t = pool.threads();
-        pool.run(t, i -> {
-            int from = (int) ((long) n * i / t) / L * L, to = i == t - 1 ? n : (int) ((long) n * (i + 1) / t) / L * L;
-            body.run(from, to);
-        });
+        runSplit(body, n, pool.threads(), true);
     }
 
-    private interface RangeBody { void run(int from, int to); }
-
     @Override public void reluForward(Tensor y, Tensor x) {
-        float[] X = d(x), Y = d(y);
-        elementwise(x.size(), (from, to) -> {
+        relu.x = d(x); relu.y = d(y);
+        elementwise(x.size(), relu);
+    }
+
+    private final Relu relu = new Relu();
+
+    private static final class Relu extends Body {
+        float[] x, y;
+
+        @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
-            for (; i < ub; i += L) FloatVector.fromArray(S, X, i).max(0f).intoArray(Y, i);
-            for (; i < to; i++) Y[i] = Math.max(X[i], 0f);
-        });
+            for (; i < ub; i += L) FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+            for (; i < to; i++) y[i] = Math.max(x[i], 0f);
+        }
     }
 
     @Override public void reluBackward(Tensor dX, Tensor dY, Tensor y) {
-        float[] G = d(dY), Y = d(y), D = d(dX);
-        elementwise(dY.size(), (from, to) -> {
+        reluGrad.g = d(dY); reluGrad.y = d(y); reluGrad.d = d(dX);
+        elementwise(dY.size(), reluGrad);
+    }
+
+    private final ReluGrad reluGrad = new ReluGrad();
+
+    private static final class ReluGrad extends Body {
+        float[] g, y, d;
+
+        @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
             for (; i < ub; i += L) {
-                VectorMask<Float> on = FloatVector.fromArray(S, Y, i).compare(VectorOperators.GT, 0f);
-                FloatVector.fromArray(S, G, i).blend(0f, on.not()).intoArray(D, i);
+                VectorMask<Float> on = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+                FloatVector.fromArray(S, g, i).blend(0f, on.not()).intoArray(d, i);
             }
-            for (; i < to; i++) D[i] = Y[i] > 0f ? G[i] : 0f;
-        });
+            for (; i < to; i++) d[i] = y[i] > 0f ? g[i] : 0f;
+        }
     }
 
     @Override public void sigmoidForward(Tensor y, Tensor x) {
-        float[] X = d(x), Y = d(y);
-        elementwise(x.size(), (from, to) -> {
+        sigmoid.x = d(x); sigmoid.y = d(y);
+        elementwise(x.size(), sigmoid);
+    }
+
+    private final Sigmoid sigmoid = new Sigmoid();
+
+    private static final class Sigmoid extends Body {
+        float[] x, y;
+
+        @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
             for (; i < ub; i += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, X, i).neg());
-                FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(Y, i);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, i).neg());
+                FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
             }
-            for (; i < to; i++) Y[i] = 1f / (1f + VectorMath.exp(-X[i]));
-        });
+            for (; i < to; i++) y[i] = 1f / (1f + VectorMath.exp(-x[i]));
+        }
     }
 
     @Override public void sigmoidBackward(Tensor dX, Tensor dY, Tensor y) {
-        float[] G = d(dY), Y = d(y), D = d(dX);
-        elementwise(dY.size(), (from, to) -> {
+        sigmoidGrad.g = d(dY); sigmoidGrad.y = d(y); sigmoidGrad.d = d(dX);
+        elementwise(dY.size(), sigmoidGrad);
+    }
+
+    private final SigmoidGrad sigmoidGrad = new SigmoidGrad();
+
+    private static final class SigmoidGrad extends Body {
+        float[] g, y, d;
+
+        @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
             for (; i < ub; i += L) {
-                FloatVector s = FloatVector.fromArray(S, Y, i);
-                FloatVector v = FloatVector.fromArray(S, G, i).mul(s).mul(s.neg().add(1f));
-                v.blend(0f, v.abs().lt(Float.MIN_NORMAL)).intoArray(D, i);      // no subnormals (see Backend)
+                FloatVector s = FloatVector.fromArray(S, y, i);
+                FloatVector v = FloatVector.fromArray(S, g, i).mul(s).mul(s.neg().add(1f));
+                v.blend(0f, v.abs().lt(Float.MIN_NORMAL)).intoArray(d, i);      // no subnormals (see Backend)
             }
             for (; i < to; i++) {
-                float v = G[i] * Y[i] * (1f - Y[i]);
-                D[i] = Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
+                float v = g[i] * y[i] * (1f - y[i]);
+                d[i] = Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
             }
-        });
+        }
     }
 
     // ---- the CVAE's own ops (B × latent; the reparameterisation one masked vector pass per row) --
@@ -300,33 +414,44 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void mseForwardBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
-        float[] XH = d(xhat), X = d(x), D = d(dXhat);
         int rows = x.rows(), cols = x.cols();
-        float scale = (float) (2.0 / x.size());
-        if (rowSums.length < rows) rowSums = new double[rows];
-        double[] sums = rowSums;
-        int ub = S.loopBound(cols);
-        byRows(rows, x.size(), (r0, r1) -> {
+        if (mse.sums.length < rows) mse.sums = new double[rows];
+        mse.xhat = d(xhat); mse.x = d(x); mse.d = d(dXhat); mse.cols = cols;
+        mse.scale = (float) (2.0 / x.size());
+        byRows(rows, x.size(), mse);
+        double total = 0;
+        for (int r = 0; r < rows; r++) total += mse.sums[r];   // in row order, whatever the split
+        d(acc)[accIndex] += (float) (total / cols);
+    }
+
+    private final Mse mse = new Mse();
+
+    /** Per row: the gradient, and the row's summed squared error into {@code sums}. */
+    private static final class Mse extends Body {
+        float[] xhat, x, d;
+        double[] sums = new double[0];
+        int cols;
+        float scale;
+
+        @Override void run(int r0, int r1) {
+            int ub = S.loopBound(cols);
             for (int r = r0; r < r1; r++) {
                 int o = r * cols, j = 0;
                 FloatVector s = FloatVector.zero(S);
                 for (; j < ub; j += L) {
-                    FloatVector e = FloatVector.fromArray(S, XH, o + j).sub(FloatVector.fromArray(S, X, o + j));
+                    FloatVector e = FloatVector.fromArray(S, xhat, o + j).sub(FloatVector.fromArray(S, x, o + j));
                     s = e.fma(e, s);
-                    e.mul(scale).intoArray(D, o + j);
+                    e.mul(scale).intoArray(d, o + j);
                 }
                 double rowSum = Gemm.sum(s);
                 for (; j < cols; j++) {
-                    float e = XH[o + j] - X[o + j];
+                    float e = xhat[o + j] - x[o + j];
                     rowSum += e * e;
-                    D[o + j] = e * scale;
+                    d[o + j] = e * scale;
                 }
                 sums[r] = rowSum;
             }
-        });
-        double total = 0;
-        for (int r = 0; r < rows; r++) total += sums[r];   // in row order, whatever the split
-        d(acc)[accIndex] += (float) (total / cols);
+        }
     }
 
     @Override public void klForwardBackward(Tensor dHq, Tensor dHp, Tensor hq, Tensor hp, float weight, Tensor acc, int accIndex) {
@@ -351,9 +476,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
-        float[] P = d(param), G = d(grad), M = d(m), V = d(v);
-        float b1c = 1 - beta1, b2c = 1 - beta2, step = lr / bc1, ibc2 = 1f / bc2;
-        elementwise(param.size(), (from, to) -> {
+        Adam a = adam;
+        a.p = d(param); a.g = d(grad); a.m = d(m); a.v = d(v);
+        a.beta1 = beta1; a.beta2 = beta2; a.eps = eps;
+        a.b1c = 1 - beta1; a.b2c = 1 - beta2; a.step = lr / bc1; a.ibc2 = 1f / bc2;
+        elementwise(param.size(), a);
+    }
+
+    private final Adam adam = new Adam();
+
+    private static final class Adam extends Body {
+        float[] p, g, m, v;
+        float beta1, beta2, eps, b1c, b2c, step, ibc2;
+
+        @Override void run(int from, int to) {
+            float[] P = p, G = g, M = m, V = v;
+            float beta1 = this.beta1, beta2 = this.beta2, eps = this.eps, b1c = this.b1c, b2c = this.b2c, step = this.step, ibc2 = this.ibc2;
             int i = from, ub = from + S.loopBound(to - from);
             for (; i < ub; i += L) {
                 FloatVector g = FloatVector.fromArray(S, G, i);
@@ -373,15 +511,23 @@ public final class CpuBackend implements Backend {
                 V[i] = vi < Float.MIN_NORMAL ? 0f : vi;
                 P[i] -= step * M[i] / ((float) Math.sqrt(V[i] * ibc2) + eps);
             }
-        });
+        }
     }
 
     @Override public void randomNormal(Tensor out, long seed, long stream) {
-        float[] o = d(out);
         int n = Math.toIntExact(out.size());
-        if (n < 512) { Philox.normals(o, 0, n, seed, stream); return; }   // log, sin, cos: ~40 ns a normal
-        int t = pool.threads();
-        pool.run(t, i -> Philox.normals(o, (int) ((long) n * i / t), (int) ((long) n * (i + 1) / t), seed, stream));
+        if (n < 512) { Philox.normals(d(out), 0, n, seed, stream); return; }   // log, sin, cos: ~40 ns a normal
+        normals.out = d(out); normals.seed = seed; normals.stream = stream;
+        runSplit(normals, n, pool.threads(), false);
+    }
+
+    private final Normals normals = new Normals();
+
+    private static final class Normals extends Body {
+        float[] out;
+        long seed, stream;
+
+        @Override void run(int from, int to) { Philox.normals(out, from, to, seed, stream); }
     }
 
     @Override public void close() { pool.close(); }
