@@ -22,6 +22,7 @@ public class GemmKernelBenchmark {
     public int kc;
 
     float[] pa, pb, c;
+    final int[] rowsOfC = java.util.stream.IntStream.range(0, 64).toArray();
 
     @Setup
     public void setup() {
@@ -63,7 +64,7 @@ public class GemmKernelBenchmark {
 
     @Benchmark
     public void eightPanels(Blackhole bh) {
-        for (int rp = 0; rp < 8; rp++) Gemm.kernel(pa, rp * Gemm.MR * kc, pb, kc, c, rp * Gemm.MR * Gemm.NR, Gemm.NR);
+        for (int rp = 0; rp < 8; rp++) Gemm.kernel(pa, rp * Gemm.MR * kc, pb, kc, c, rowsOfC, rp * Gemm.MR, 0, Gemm.NR);
         bh.consume(c);
     }
 }

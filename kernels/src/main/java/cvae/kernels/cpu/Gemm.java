@@ -49,6 +49,8 @@ final class Gemm {
     static final int KC = 192;
     /** Rows of op(A) packed at once; a batch of up to MC rows packs each B panel once. */
     static final int MC = 256;
+    /** The rows of the L1 tile. */
+    private static final int[] EIGHT = {0, 1, 2, 3, 4, 5, 6, 7};
 
     private Gemm() {}
 
@@ -114,7 +116,8 @@ final class Gemm {
                         float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
                         int[] kept, int nKept, Scratch s) {
         boolean skipK = kept != null && !transA;
-        int[] ks = skipK ? kept : s.identity(k), rows = kept != null && transA ? kept : null;
+        int[] ks = skipK ? kept : s.identity(Math.max(k, i1 + MR)), rows = kept != null && transA ? kept : null;
+        int[] rowOf = rows != null ? rows : s.identity(Math.max(k, i1 + MR));   // row i of C is rowOf[i]
         int kLen = skipK ? nKept : k;
         int blocks = Math.max(1, (k + KC - 1) / KC);
         for (int mc = i0; mc < i1; mc += MC) {
@@ -134,10 +137,8 @@ final class Gemm {
                     packB(transB, b, ldb, ks, q0, q1, j, j + nj, pb, s);
                     for (int rp = 0; rp < rowPanels; rp++) {
                         int i = mc + rp * MR, mi = Math.min(MR, mEnd - i);
-                        if (mi == MR && nj == NR && !add) {
-                            if (rows == null) kernel(pa, rp * MR * kc, pb, kc, c, i * ldc + j, ldc);
-                            else kernelRows(pa, rp * MR * kc, pb, kc, c, rows, i, j, ldc);
-                        } else viaTile(pa, rp * MR * kc, pb, kc, c, ldc, rows, i, j, mi, nj, add, s.tile);
+                        if (mi == MR && nj == NR && !add) kernel(pa, rp * MR * kc, pb, kc, c, rowOf, i, j, ldc);
+                        else viaTile(pa, rp * MR * kc, pb, kc, c, ldc, rows, i, j, mi, nj, add, s.tile);
                     }
                 }
                 written = true;
@@ -231,45 +232,18 @@ final class Gemm {
     }
 
     /**
-     * The 8 × NR block of C at {@code ci} over one K block, from zero accumulators.
+     * An 8 × NR block of C over one K block, from zero accumulators: its row r is C's row
+     * {@code rows[ri + r]}, from column j (consecutive rows, or the kept rows of a product
+     * that skips zero rows).
      *
      * <p>Kept as small as C2 can compile whole: with 16 more loads (to start from C's
      * partial sums) or alpha/beta in the stores, C2 sometimes stopped inlining at
      * NodeCountInliningCutoff, left the last rows' {@code fma} calls un-intrinsified and
-     * boxed two vectors on every k: one run in two trained at a third of the speed.
+     * boxed two vectors on every k: one run in two trained at a third of the speed
+     * (session 4 saw it again: every product with K > 192 5–8× slower). Eight row
+     * numbers from an array cost nothing by comparison.
      */
-    static void kernel(float[] pa, int a0, float[] pb, int kc, float[] c, int ci, int ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int p = 0; p < kc; p++) {
-            int ap = a0 + p * MR, bp = p * NR;   // one induction variable: the bounds checks hoist
-            FloatVector y0 = FloatVector.fromArray(S, pb, bp);
-            FloatVector y1 = FloatVector.fromArray(S, pb, bp + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, pa[ap]); c00 = x.fma(y0, c00); c01 = x.fma(y1, c01);
-            x = FloatVector.broadcast(S, pa[ap + 1]); c10 = x.fma(y0, c10); c11 = x.fma(y1, c11);
-            x = FloatVector.broadcast(S, pa[ap + 2]); c20 = x.fma(y0, c20); c21 = x.fma(y1, c21);
-            x = FloatVector.broadcast(S, pa[ap + 3]); c30 = x.fma(y0, c30); c31 = x.fma(y1, c31);
-            x = FloatVector.broadcast(S, pa[ap + 4]); c40 = x.fma(y0, c40); c41 = x.fma(y1, c41);
-            x = FloatVector.broadcast(S, pa[ap + 5]); c50 = x.fma(y0, c50); c51 = x.fma(y1, c51);
-            x = FloatVector.broadcast(S, pa[ap + 6]); c60 = x.fma(y0, c60); c61 = x.fma(y1, c61);
-            x = FloatVector.broadcast(S, pa[ap + 7]); c70 = x.fma(y0, c70); c71 = x.fma(y1, c71);
-        }
-        store(c, ci, c00, c01);
-        store(c, ci + ldc, c10, c11);
-        store(c, ci + 2 * ldc, c20, c21);
-        store(c, ci + 3 * ldc, c30, c31);
-        store(c, ci + 4 * ldc, c40, c41);
-        store(c, ci + 5 * ldc, c50, c51);
-        store(c, ci + 6 * ldc, c60, c61);
-        store(c, ci + 7 * ldc, c70, c71);
-    }
-
-    /**
-     * {@link #kernel} for 8 rows of C spread over C (the kept rows {@code rows[ri..ri+8)}
-     * of a product that skips zero rows): only the stores differ.
-     */
-    static void kernelRows(float[] pa, int a0, float[] pb, int kc, float[] c, int[] rows, int ri, int j, int ldc) {
+    static void kernel(float[] pa, int a0, float[] pb, int kc, float[] c, int[] rows, int ri, int j, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
@@ -339,7 +313,7 @@ final class Gemm {
     private static void viaTile(float[] pa, int a0, float[] pb, int kc, float[] c, int ldc, int[] rows, int i, int j,
                                 int mi, int nj, boolean add, float[] tile) {
         if (nj <= L) kernelNarrow(pa, a0, pb, kc, tile, 0, NR);
-        else kernel(pa, a0, pb, kc, tile, 0, NR);
+        else kernel(pa, a0, pb, kc, tile, EIGHT, 0, 0, NR);
         for (int r = 0; r < mi; r++) {
             int o = (rows == null ? i + r : rows[i + r]) * ldc + j;
             if (!add) System.arraycopy(tile, r * NR, c, o, nj);
