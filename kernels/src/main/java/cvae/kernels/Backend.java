@@ -33,6 +33,18 @@ public interface Backend extends AutoCloseable {
     /** Copies {@code src[0 .. rows*cols)} into {@code dst}. */
     void upload(Tensor dst, float[] src);
 
+    /**
+     * A {@code rows × cols} tensor holding {@code data} (exactly rows·cols values), for
+     * data that nothing changes afterwards (the dataset). A backend in host memory may
+     * keep the array itself instead of a copy: the caller must not change it afterwards.
+     */
+    default Tensor tensorOf(float[] data, int rows, int cols) {
+        if (data.length != (long) rows * cols) throw new IllegalArgumentException(data.length + " values for a " + rows + "×" + cols + " tensor");
+        Tensor t = tensor(rows, cols);
+        upload(t, data);
+        return t;
+    }
+
     /** Copies {@code src} into {@code dst[0 .. rows*cols)}. */
     void download(float[] dst, Tensor src);
 

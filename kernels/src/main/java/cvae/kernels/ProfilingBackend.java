@@ -61,6 +61,7 @@ public final class ProfilingBackend implements Backend {
     @Override public String name() { return b.name(); }
     @Override public String describe() { return b.describe() + " (profiled)"; }
     @Override public Tensor tensor(int rows, int cols) { return b.tensor(rows, cols); }
+    @Override public Tensor tensorOf(float[] data, int rows, int cols) { return b.tensorOf(data, rows, cols); }
     @Override public void upload(Tensor dst, float[] src) { time("upload", () -> b.upload(dst, src)); }
     @Override public void download(float[] dst, Tensor src) { time("download", () -> b.download(dst, src)); }
     @Override public void fill(Tensor t, float value) { time("fill", () -> b.fill(t, value)); }

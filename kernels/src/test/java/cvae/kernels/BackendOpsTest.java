@@ -61,6 +61,18 @@ class BackendOpsTest {
         }
     }
 
+    @ParameterizedTest(name = "tensorOf on backend {0}")
+    @MethodSource("backends")
+    void tensorOfHoldsTheValues(int which) {
+        Backend b = BACKENDS.get(which);
+        float[] v = random(new SplittableRandom(4), 6 * 7, 1);
+        Tensor t = b.tensorOf(v.clone(), 6, 7);
+        assertEquals(6, t.rows());
+        assertEquals(7, t.cols());
+        close("tensorOf", v, get(b, t), 0);
+        assertThrows(IllegalArgumentException.class, () -> b.tensorOf(new float[41], 6, 7));
+    }
+
     @ParameterizedTest(name = "gemm on backend {0}")
     @MethodSource("backends")
     void gemmAllTransposesAndOddSizes(int which) {

@@ -216,11 +216,10 @@ public final class Trainer {
         return new double[]{sums[0] / nTest, sums[1] / nTest};
     }
 
+    /** The dataset on the backend; a host backend keeps the array itself (nothing changes it). */
     private Tensor upload(float[] values, int rows, int cols) {
-        Tensor t = be.tensor(rows, cols);
         float[] part = values.length == rows * cols ? values : java.util.Arrays.copyOf(values, rows * cols);
-        be.upload(t, part);
-        return t;
+        return be.tensorOf(part, rows, cols);
     }
 
     static int[] identity(int n) {

@@ -58,6 +58,12 @@ public final class CpuBackend implements Backend {
 
     @Override public HeapTensor tensor(int rows, int cols) { return new HeapTensor(rows, cols); }
 
+    /** Keeps {@code data} itself: the dataset is then held once, not twice (about 220 MB for MNIST). */
+    @Override public HeapTensor tensorOf(float[] data, int rows, int cols) {
+        if (data.length != (long) rows * cols) throw new IllegalArgumentException(data.length + " values for a " + rows + "×" + cols + " tensor");
+        return new HeapTensor(rows, cols, data);
+    }
+
     @Override public void upload(Tensor dst, float[] src) { System.arraycopy(src, 0, d(dst), 0, (int) dst.size()); }
 
     @Override public void download(float[] dst, Tensor src) { System.arraycopy(d(src), 0, dst, 0, (int) src.size()); }
