@@ -4,7 +4,7 @@
 # cpu backend's 8x32 shape, with its loads), and memory bandwidth on 1 and 2 cores.
 # Run it beside an epoch timing: on a VM shared with other tenants, a load-bearing loop
 # can run at 60-100 % of its best from one second to the next while a pure FMA loop
-# stays near its peak (results/benchmarks/cpu.md, session 4). Needs gcc; about 45 s.
+# stays near its peak (results/benchmarks/cpu-history.md, session 4). Needs gcc; about 45 s.
 #   benchmarks/probes/run.sh
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
