@@ -99,7 +99,7 @@ lines += [
     "## GEMM against OpenBLAS",
     "",
 ]
-ob = read("openblas")
+ob = "\n".join(l for l in read("openblas").replace("\r", "").splitlines() if not l.startswith("wrote "))
 m = ob.find("## GFLOP/s")
 if m >= 0:
     head = [l for l in ob.splitlines() if l.startswith("# ")]

@@ -42,7 +42,7 @@ jmh() {
       return 0
     }
     /^"Benchmark"/ { next }
-    { gsub(/"/, ""); impl = ($1 ~ /OpenBlas/) ? "openblas" : "cpu"; b = $8; shape = $9; t = $10
+    { sub(/\r$/, ""); gsub(/"/, ""); impl = ($1 ~ /OpenBlas/) ? "openblas" : "cpu"; b = $8; shape = $9; t = $10
       if (shape == "square-1024") b = "-"
       key = shape "|" b "|" t; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
       g[impl, key] = flop(shape, $8) / ($5 * 1e-6) / 1e9 }
