@@ -60,8 +60,7 @@ public final class CpuBackend implements Backend {
 
     /** Keeps {@code data} itself: the dataset is then held once, not twice (about 220 MB for MNIST). */
     @Override public HeapTensor tensorOf(float[] data, int rows, int cols) {
-        if (data.length != (long) rows * cols) throw new IllegalArgumentException(data.length + " values for a " + rows + "×" + cols + " tensor");
-        return new HeapTensor(rows, cols, data);
+        return HeapTensor.wrap(data, rows, cols);
     }
 
     @Override public void upload(Tensor dst, float[] src) { System.arraycopy(src, 0, d(dst), 0, (int) dst.size()); }
@@ -148,10 +147,10 @@ public final class CpuBackend implements Backend {
     /** C (m×n, overwritten) = op(A)·op(B), split between the threads. */
     private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k) {
         int t = pool.threads();
-        boolean parallel = t > 1 && 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP;
+        boolean large = 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP, parallel = t > 1 && large;
         // the columns of the stored A (k, or with transA the rows of C) that are all zero are skipped (see Gemm)
         int aCols = transA ? m : k, nKept = aCols;
-        if (2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP) {
+        if (large) {
             if (kept.length < aCols) { kept = new int[aCols]; columnMax = new float[aCols]; }
             nKept = Gemm.nonzeroColumns(A, transA ? k : m, aCols, lda, columnMax, kept);
         }
@@ -197,8 +196,9 @@ public final class CpuBackend implements Backend {
 
     /**
      * Rows [i0, i1) (with transA and kept columns: positions in {@code ks}) and columns
-     * [j0, j1) of the product. With transA and kept columns, the part whose first row
-     * position is 0 also zeroes, in its columns, the rows of C that are not kept.
+     * [j0, j1) of the product. With transA and kept columns it also zeroes, in its
+     * columns, the rows of C that are not kept and lie with its positions: the rows
+     * between ks[q-1] and ks[q] go with q, those after the last kept row with the last part.
      */
     private static void productPart(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C,
                                     int m, int n, int k, int i0, int i1, int j0, int j1, int[] ks, int nKept, Gemm.Scratch s) {

@@ -116,8 +116,9 @@ final class Gemm {
                         float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
                         int[] kept, int nKept, Scratch s) {
         boolean skipK = kept != null && !transA;
-        int[] ks = skipK ? kept : s.identity(Math.max(k, i1 + MR)), rows = kept != null && transA ? kept : null;
-        int[] rowOf = rows != null ? rows : s.identity(Math.max(k, i1 + MR));   // row i of C is rowOf[i]
+        int[] identity = s.identity(Math.max(k, i1 + MR));
+        int[] ks = skipK ? kept : identity, rows = kept != null && transA ? kept : null;
+        int[] rowOf = rows != null ? rows : identity;     // row i of the computed part is C's row rowOf[i]
         int kLen = skipK ? nKept : k;
         int blocks = Math.max(1, (k + KC - 1) / KC);
         for (int mc = i0; mc < i1; mc += MC) {
@@ -138,17 +139,14 @@ final class Gemm {
                     for (int rp = 0; rp < rowPanels; rp++) {
                         int i = mc + rp * MR, mi = Math.min(MR, mEnd - i);
                         if (mi == MR && nj == NR && !add) kernel(pa, rp * MR * kc, pb, kc, c, rowOf, i, j, ldc);
-                        else viaTile(pa, rp * MR * kc, pb, kc, c, ldc, rows, i, j, mi, nj, add, s.tile);
+                        else viaTile(pa, rp * MR * kc, pb, kc, c, ldc, rowOf, i, j, mi, nj, add, s.tile);
                     }
                 }
                 written = true;
                 q0 = q1;
             }
             if (!written)                                  // every k skipped: C is zero
-                for (int i = mc; i < mEnd; i++) {
-                    int row = rows == null ? i : rows[i];
-                    java.util.Arrays.fill(c, row * ldc + j0, row * ldc + j1, 0f);
-                }
+                for (int i = mc; i < mEnd; i++) java.util.Arrays.fill(c, rowOf[i] * ldc + j0, rowOf[i] * ldc + j1, 0f);
         }
     }
 
@@ -305,17 +303,16 @@ final class Gemm {
 
     /**
      * A block through the L1 tile: at the bottom or right edge of C (mi < 8 rows or
-     * nj < NR columns, only the valid part is copied out), for kept rows spread over C
-     * ({@code rows}: the block's row r is C's row {@code rows[i + r]}), or of a K block
+     * nj < NR columns, only the valid part is copied out), or of a K block
      * after the first, whose partial sums are added to C's (C += tile, in the order of
-     * the K blocks).
+     * the K blocks). The block's row r is C's row {@code rows[i + r]}.
      */
     private static void viaTile(float[] pa, int a0, float[] pb, int kc, float[] c, int ldc, int[] rows, int i, int j,
                                 int mi, int nj, boolean add, float[] tile) {
         if (nj <= L) kernelNarrow(pa, a0, pb, kc, tile, 0, NR);
         else kernel(pa, a0, pb, kc, tile, EIGHT, 0, 0, NR);
         for (int r = 0; r < mi; r++) {
-            int o = (rows == null ? i + r : rows[i + r]) * ldc + j;
+            int o = rows[i + r] * ldc + j;
             if (!add) System.arraycopy(tile, r * NR, c, o, nj);
             else if (nj == NR) {
                 FloatVector.fromArray(S, c, o).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, o);

@@ -18,9 +18,15 @@ public final class ReferenceBackend implements Backend {
 
         public HeapTensor(int rows, int cols) { this(rows, cols, new float[Math.multiplyExact(rows, cols)]); }
 
-        public HeapTensor(int rows, int cols, float[] data) {
+        HeapTensor(int rows, int cols, float[] data) {
             super(rows, cols);
             this.data = data;
+        }
+
+        /** A tensor over {@code data} itself (exactly rows·cols values), not a copy. */
+        public static HeapTensor wrap(float[] data, int rows, int cols) {
+            if (data.length != (long) rows * cols) throw new IllegalArgumentException(data.length + " values for a " + rows + "×" + cols + " tensor");
+            return new HeapTensor(rows, cols, data);
         }
 
         @Override
@@ -48,8 +54,7 @@ public final class ReferenceBackend implements Backend {
 
     /** Keeps {@code data} itself: the dataset is then held once, not twice (about 220 MB for MNIST). */
     @Override public HeapTensor tensorOf(float[] data, int rows, int cols) {
-        if (data.length != (long) rows * cols) throw new IllegalArgumentException(data.length + " values for a " + rows + "×" + cols + " tensor");
-        return new HeapTensor(rows, cols, data);
+        return HeapTensor.wrap(data, rows, cols);
     }
 
     static float[] d(Tensor t) { return ((HeapTensor) t).data; }
