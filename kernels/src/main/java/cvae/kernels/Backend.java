@@ -82,6 +82,25 @@ public interface Backend extends AutoCloseable {
      */
     void gemm(Tensor c, boolean transA, Tensor a, boolean transB, Tensor b, float alpha, float beta);
 
+    /** The activation a fused {@link #linearForward} applies. */
+    enum Activation { NONE, RELU, SIGMOID }
+
+    /**
+     * A linear layer's forward pass {@code y = act(x · w + bias)}: the result of
+     * {@link #gemm} (no transposes), then {@link #addBias}, then {@link #reluForward} or
+     * {@link #sigmoidForward}, to the bit. A backend may fuse them (the cpu one applies the
+     * bias and the activation to each block of y as its product finishes).
+     */
+    default void linearForward(Tensor y, Tensor x, Tensor w, Tensor bias, Activation act) {
+        gemm(y, false, x, false, w, 1f, 0f);
+        addBias(y, bias);
+        switch (act) {
+            case NONE -> {}
+            case RELU -> reluForward(y, y);
+            case SIGMOID -> sigmoidForward(y, y);
+        }
+    }
+
     /** {@code y[r, :] += bias[0, :]} for every row. */
     void addBias(Tensor y, Tensor bias);
 

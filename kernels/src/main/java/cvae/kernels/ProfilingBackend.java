@@ -74,6 +74,10 @@ public final class ProfilingBackend implements Backend {
         String shape = "gemm" + (transA ? "T" : "N") + (transB ? "T" : "N") + " " + c.rows() + "x" + c.cols() + "x" + (transA ? a.rows() : a.cols());
         time(shape, () -> b.gemm(c, transA, a, transB, bb, alpha, beta));
     }
+    @Override public void linearForward(Tensor y, Tensor x, Tensor w, Tensor bias, Activation act) {
+        String shape = "linear+" + act.name().toLowerCase(Locale.ROOT) + " " + y.rows() + "x" + y.cols() + "x" + x.cols();
+        time(shape, () -> b.linearForward(y, x, w, bias, act));
+    }
     @Override public void addBias(Tensor y, Tensor bias) { time("addBias", () -> b.addBias(y, bias)); }
     @Override public void biasBackward(Tensor dBias, Tensor dY) { time("biasBackward", () -> b.biasBackward(dBias, dY)); }
     @Override public void reluForward(Tensor y, Tensor x) { time("reluForward", () -> b.reluForward(y, x)); }

@@ -96,6 +96,54 @@ class BackendOpsTest {
         }
     }
 
+    /**
+     * {@code linearForward} gives, to the bit, what its three ops give one after another on
+     * the same backend (the cpu backend fuses them into its product), and the reference's
+     * result within the gemm tolerance. The shapes reach every path of the fused one: one
+     * thread and split, several K blocks (k > 192), partial row and column panels, narrow
+     * columns, skipped zero columns of x (a third of them, and all: y is then act(bias)),
+     * and inputs with NaN and ±Inf sums.
+     */
+    @ParameterizedTest(name = "linearForward on backend {0}")
+    @MethodSource("backends")
+    void linearForwardIsItsThreeOps(int which) {
+        Backend b = BACKENDS.get(which);
+        SplittableRandom r = new SplittableRandom(8);
+        int[][] shapes = {{5, 9, 7}, {70, 100, 300}, {64, 512, 794}, {33, 40, 512}, {64, 784, 512}, {13, 8, 200}};
+        for (int[] s : shapes)
+            for (int zeros = 0; zeros < 3; zeros++)
+                for (Backend.Activation act : Backend.Activation.values()) {
+                    int m = s[0], n = s[1], k = s[2];
+                    float[] xv = random(r, m * k, 1), wv = random(r, k * n, 4), bv = random(r, n, 2);
+                    for (int col = 0; col < k; col++)
+                        if (zeros == 2 || (zeros == 1 && col % 3 == 1))
+                            for (int row = 0; row < m; row++) xv[row * k + col] = row % 2 == 0 ? 0f : -0f;
+                    if (zeros == 0 && m > 4) { xv[k + 3] = Float.NaN; xv[2 * k + 1] = Float.POSITIVE_INFINITY; wv[n + 2] = Float.NEGATIVE_INFINITY; }
+                    String what = "linear " + m + "x" + n + "x" + k + " zeros=" + zeros + " " + act;
+                    float[] fused = linear(b, m, n, k, xv, wv, bv, act, true), apart = linear(b, m, n, k, xv, wv, bv, act, false);
+                    for (int i = 0; i < fused.length; i++)
+                        assertEquals(Float.floatToRawIntBits(apart[i]), Float.floatToRawIntBits(fused[i]),
+                                what + ": element " + i + " fused " + fused[i] + ", apart " + apart[i]);
+                    float[] ref = linear(REF, m, n, k, xv, wv, bv, act, true);
+                    for (int i = 0; i < ref.length; i++)
+                        if (Float.isNaN(ref[i]) || Float.isInfinite(ref[i])) assertEquals(ref[i], fused[i], what + ": element " + i);
+                        else assertTrue(Math.abs(ref[i] - fused[i]) <= 4 * 2e-5 * Math.sqrt(k) * Math.max(1, Math.abs(ref[i])),
+                                what + ": element " + i + " expected " + ref[i] + " got " + fused[i]);
+                }
+    }
+
+    static float[] linear(Backend be, int m, int n, int k, float[] xv, float[] wv, float[] bv, Backend.Activation act, boolean fused) {
+        Tensor x = put(be, m, k, xv), w = put(be, k, n, wv), bias = put(be, 1, n, bv), y = put(be, m, n, random(new SplittableRandom(9), m * n, 1));
+        if (fused) be.linearForward(y, x, w, bias, act);
+        else {
+            be.gemm(y, false, x, false, w, 1f, 0f);
+            be.addBias(y, bias);
+            if (act == Backend.Activation.RELU) be.reluForward(y, y);
+            if (act == Backend.Activation.SIGMOID) be.sigmoidForward(y, y);
+        }
+        return get(be, y);
+    }
+
     static float[] run(Backend be, boolean ta, boolean tb, int m, int n, int k, float[] av, float[] bv, float[] cv, float alpha, float beta) {
         Tensor a = ta ? put(be, k, m, av) : put(be, m, k, av);
         Tensor bb = tb ? put(be, n, k, bv) : put(be, k, n, bv);

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static cvae.harness.model.ModelConfig.CLASSES;
+import static cvae.kernels.Backend.Activation.RELU;
+import static cvae.kernels.Backend.Activation.SIGMOID;
 import static cvae.harness.model.ModelConfig.PIXELS;
 
 /**
@@ -111,21 +113,17 @@ public final class Cvae implements AutoCloseable {
         Tensor dXhat = this.dXhat.rows(b), dDecH = this.dDecH.rows(b), dZy = this.dZy.rows(b), dZ = this.dZ.rows(b),
                 dHq = this.dHq.rows(b), dHp = this.dHp.rows(b), dEncH = this.dEncH.rows(b), dPriH = this.dPriH.rows(b);
 
-        // ---- forward ----
+        // ---- forward (each layer's bias and activation fused into its product) ----
         be.concatColumns(xy, x, y);
-        encFc1.forward(be, encH, xy);
-        be.reluForward(encH, encH);
+        encFc1.forward(be, encH, xy, RELU);
         encFc2.forward(be, hq, encH);                 // [mu | log_sigma]
-        priorFc1.forward(be, priH, y);
-        be.reluForward(priH, priH);
+        priorFc1.forward(be, priH, y, RELU);
         priorFc2.forward(be, hp, priH);               // [prior_mu | log_prior_sigma]
         be.randomNormal(eps, seed, epsStream);
         be.reparamForward(z, hq, eps);                // z = mu + sigma · eps
         be.concatColumns(zy, z, y);
-        decFc1.forward(be, decH, zy);
-        be.reluForward(decH, decH);
-        decFc2.forward(be, xhat, decH);
-        be.sigmoidForward(xhat, xhat);
+        decFc1.forward(be, decH, zy, RELU);
+        decFc2.forward(be, xhat, decH, SIGMOID);
 
         // ---- loss and backward ----
         be.mseForwardBackward(dXhat, xhat, x, acc, ACC_MSE);
@@ -162,11 +160,9 @@ public final class Cvae implements AutoCloseable {
                 hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b), zy = this.zy.rows(b),
                 decH = this.decH.rows(b), xhat = this.xhat.rows(b);
         be.concatColumns(xy, x, y);
-        encFc1.forward(be, encH, xy);
-        be.reluForward(encH, encH);
+        encFc1.forward(be, encH, xy, RELU);
         encFc2.forward(be, hq, encH);
-        priorFc1.forward(be, priH, y);
-        be.reluForward(priH, priH);
+        priorFc1.forward(be, priH, y, RELU);
         priorFc2.forward(be, hp, priH);
         if (useMean) be.fill(eps, 0f);
         else be.randomNormal(eps, seed, epsStream);
@@ -185,8 +181,7 @@ public final class Cvae implements AutoCloseable {
     public void infer(Tensor out, Tensor y, long seed, long epsStream) {
         int b = y.rows();
         Tensor priH = this.priH.rows(b), hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b);
-        priorFc1.forward(be, priH, y);
-        be.reluForward(priH, priH);
+        priorFc1.forward(be, priH, y, RELU);
         priorFc2.forward(be, hp, priH);
         be.randomNormal(eps, seed, epsStream);
         be.reparamForward(z, hp, eps);
@@ -195,10 +190,8 @@ public final class Cvae implements AutoCloseable {
 
     private void decode(Tensor xhat, Tensor z, Tensor y, Tensor zy, Tensor decH) {
         be.concatColumns(zy, z, y);
-        decFc1.forward(be, decH, zy);
-        be.reluForward(decH, decH);
-        decFc2.forward(be, xhat, decH);
-        be.sigmoidForward(xhat, xhat);
+        decFc1.forward(be, decH, zy, RELU);
+        decFc2.forward(be, xhat, decH, SIGMOID);
     }
 
     /** Reads and clears the loss sums: {summed MSE, summed KL}. */

@@ -1,6 +1,7 @@
 package cvae.harness.model;
 
 import cvae.kernels.Backend;
+import cvae.kernels.Backend.Activation;
 import cvae.kernels.Tensor;
 
 import java.util.SplittableRandom;
@@ -48,10 +49,10 @@ public final class Linear {
     }
 
     /** y (B×out) = x (B×in) · Wt + b. */
-    void forward(Backend be, Tensor y, Tensor x) {
-        be.gemm(y, false, x, false, weight, 1f, 0f);
-        be.addBias(y, bias);
-    }
+    void forward(Backend be, Tensor y, Tensor x) { forward(be, y, x, Activation.NONE); }
+
+    /** y (B×out) = act(x (B×in) · Wt + b), in one backend op. */
+    void forward(Backend be, Tensor y, Tensor x, Activation act) { be.linearForward(y, x, weight, bias, act); }
 
     /**
      * Given dY (B×out) and the forward input x (B×in): dWt = xᵀ·dY, db = Σ dY, and,

@@ -128,11 +128,11 @@ public final class CpuBackend implements Backend {
         int m = c.rows(), n = c.cols(), k = checkGemm(c, transA, a, transB, b);
         final float[] A = d(a), B = d(b), C = d(c);
         final int lda = a.cols(), ldb = b.cols();
-        if (alpha == 1f && beta == 0f) { product(transA, A, lda, transB, B, ldb, C, m, n, k); return; }
+        if (alpha == 1f && beta == 0f) { product(transA, A, lda, transB, B, ldb, C, m, n, k, null); return; }
         // general alpha, beta (the model never asks for them): the product into scratch, then combine
         if (blend.length < m * n) blend = new float[m * n];
         float[] p = blend;
-        product(transA, A, lda, transB, B, ldb, p, m, n, k);
+        product(transA, A, lda, transB, B, ldb, p, m, n, k, null);
         for (int i = 0; i < m * n; i++) C[i] = beta == 0f ? alpha * p[i] : alpha * p[i] + beta * C[i];
     }
 
@@ -144,8 +144,12 @@ public final class CpuBackend implements Backend {
         return k;
     }
 
-    /** C (m×n, overwritten) = op(A)·op(B), split between the threads. */
-    private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k) {
+    /**
+     * C (m×n, overwritten) = op(A)·op(B), split between the threads; with an epilogue,
+     * each finished block of C goes to it instead (see Gemm.Epilogue).
+     */
+    private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k,
+                         Gemm.Epilogue ep) {
         int t = pool.threads();
         boolean large = 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP, parallel = t > 1 && large;
         // the columns of the stored A (k, or with transA the rows of C) that are all zero are skipped (see Gemm)
@@ -158,12 +162,12 @@ public final class CpuBackend implements Backend {
         int rows = transA && ks != null ? nKept : m;            // rows of C computed (with transA: kept ones)
         int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (rows + Gemm.MR - 1) / Gemm.MR;
         if (!parallel || Math.max(colPanels, rowPanels) < 2) {
-            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, scratch[0]);
+            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, ep, scratch[0]);
             return;
         }
         ProductSplit p = productSplit;
         p.transA = transA; p.A = A; p.lda = lda; p.transB = transB; p.B = B; p.ldb = ldb; p.C = C;
-        p.m = m; p.n = n; p.k = k; p.rows = rows; p.ks = ks; p.nKept = nKept;
+        p.m = m; p.n = n; p.k = k; p.rows = rows; p.ks = ks; p.nKept = nKept; p.ep = ep;
         // split the columns (each thread packs its own B panels), or, for few columns and
         // many rows (weight gradients of narrow layers), the rows
         p.byColumns = colPanels >= 2 * t || colPanels >= rowPanels;
@@ -171,6 +175,7 @@ public final class CpuBackend implements Backend {
         p.tasks = Math.min(t, p.panels);
         pool.run(p.tasks, p);
         p.A = p.B = p.C = null;
+        p.ep = null;
     }
 
     private final ProductSplit productSplit = new ProductSplit();
@@ -181,15 +186,16 @@ public final class CpuBackend implements Backend {
         float[] A, B, C;
         int lda, ldb, m, n, k, rows, nKept, panels, tasks;
         int[] ks;
+        Gemm.Epilogue ep;
 
         @Override public void accept(int i) {
             int from = (int) ((long) panels * i / tasks), to = (int) ((long) panels * (i + 1) / tasks);
             if (byColumns) {
                 int j0 = from * Gemm.NR, j1 = Math.min(n, to * Gemm.NR);
-                if (j0 < j1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, j0, j1, ks, nKept, scratch[i]);
+                if (j0 < j1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, j0, j1, ks, nKept, ep, scratch[i]);
             } else {
                 int i0 = from * Gemm.MR, i1 = Math.min(rows, to * Gemm.MR);
-                if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, nKept, scratch[i]);
+                if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, nKept, ep, scratch[i]);
             }
         }
     }
@@ -198,19 +204,61 @@ public final class CpuBackend implements Backend {
      * Rows [i0, i1) (with transA and kept columns: positions in {@code ks}) and columns
      * [j0, j1) of the product. With transA and kept columns it also zeroes, in its
      * columns, the rows of C that are not kept and lie with its positions: the rows
-     * between ks[q-1] and ks[q] go with q, those after the last kept row with the last part.
+     * between ks[q-1] and ks[q] go with q, those after the last kept row with the last part
+     * (or, with an epilogue, hands it those rows as zeros).
      */
     private static void productPart(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C,
-                                    int m, int n, int k, int i0, int i1, int j0, int j1, int[] ks, int nKept, Gemm.Scratch s) {
+                                    int m, int n, int k, int i0, int i1, int j0, int j1, int[] ks, int nKept,
+                                    Gemm.Epilogue ep, Gemm.Scratch s) {
         if (transA && ks != null) {
             // the skipped rows between kept ones: rows (ks[q-1], ks[q]) belong to the part holding q
             int from = i0 == 0 ? 0 : ks[i0 - 1] + 1, to = i1 == nKept ? m : ks[i1 - 1] + 1;
             for (int q = i0, row = from; row < to; row++) {
                 if (q < i1 && ks[q] == row) { q++; continue; }
-                java.util.Arrays.fill(C, row * n + j0, row * n + j1, 0f);
+                if (ep != null) ep.zeroRow(row, j0, j1);
+                else java.util.Arrays.fill(C, row * n + j0, row * n + j1, 0f);
             }
         }
-        Gemm.product(transA, A, lda, transB, B, ldb, C, n, i0, i1, j0, j1, k, ks, nKept, s);
+        Gemm.product(transA, A, lda, transB, B, ldb, C, n, i0, i1, j0, j1, k, ks, nKept, ep, s);
+    }
+
+    /** The product with the bias and the activation applied to each block of y while it is in L1. */
+    @Override public void linearForward(Tensor y, Tensor x, Tensor w, Tensor bias, Activation act) {
+        int m = y.rows(), n = y.cols(), k = checkGemm(y, false, x, false, w);
+        if (bias.size() != n) throw new IllegalArgumentException("bias " + bias + " for " + y);
+        BiasActivation e = biasActivation;
+        e.y = d(y); e.b = d(bias); e.ld = n; e.act = act;
+        product(false, d(x), x.cols(), false, d(w), w.cols(), e.y, m, n, k, e);
+        e.y = e.b = null;
+    }
+
+    private final BiasActivation biasActivation = new BiasActivation();
+
+    /** y = act(sum + bias), with the float operations of addBias, then reluForward or sigmoidForward. */
+    private static final class BiasActivation extends Gemm.Epilogue {
+        float[] y, b;
+        int ld;
+        Activation act;
+
+        @Override void row(float[] sum, int s0, int row, int j, int nj) {
+            int o = row * ld + j;
+            for (int jj = 0; jj < nj; jj += L) {
+                FloatVector v = FloatVector.fromArray(S, sum, s0 + jj);
+                if (jj + L <= nj) activate(v.add(FloatVector.fromArray(S, b, j + jj))).intoArray(y, o + jj);
+                else {
+                    VectorMask<Float> m = S.indexInRange(jj, nj);
+                    activate(v.add(FloatVector.fromArray(S, b, j + jj, m))).intoArray(y, o + jj, m);
+                }
+            }
+        }
+
+        private FloatVector activate(FloatVector v) {
+            return switch (act) {
+                case NONE -> v;
+                case RELU -> Relu.of(v);
+                case SIGMOID -> Sigmoid.of(v);
+            };
+        }
     }
 
     @Override public void addBias(Tensor y, Tensor bias) {
@@ -322,9 +370,11 @@ public final class CpuBackend implements Backend {
 
         @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
-            for (; i < ub; i += L) FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+            for (; i < ub; i += L) of(FloatVector.fromArray(S, x, i)).intoArray(y, i);
             for (; i < to; i++) y[i] = Math.max(x[i], 0f);
         }
+
+        static FloatVector of(FloatVector x) { return x.max(0f); }
     }
 
     @Override public void reluBackward(Tensor dX, Tensor dY, Tensor y) {
@@ -359,11 +409,13 @@ public final class CpuBackend implements Backend {
 
         @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
-            for (; i < ub; i += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, i).neg());
-                FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
-            }
+            for (; i < ub; i += L) of(FloatVector.fromArray(S, x, i)).intoArray(y, i);
             for (; i < to; i++) y[i] = 1f / (1f + VectorMath.exp(-x[i]));
+        }
+
+        static FloatVector of(FloatVector x) {
+            FloatVector e = VectorMath.exp(x.neg());
+            return FloatVector.broadcast(S, 1f).div(e.add(1f));
         }
     }
 

@@ -115,12 +115,47 @@ final class Gemm {
     static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
                         float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
                         int[] kept, int nKept, Scratch s) {
+        product(transA, a, lda, transB, b, ldb, c, ldc, i0, i1, j0, j1, k, kept, nKept, null, s);
+    }
+
+    /**
+     * What happens to a block of C once its sum is complete, instead of storing it: a
+     * fused bias and activation, or an optimizer step on the weights whose gradient it is.
+     * {@link #row} gets C's row {@code row}, columns [j, j + nj) (nj at most NR), as the
+     * floats {@code sum[s0 .. s0 + nj)}; it may read past nj up to NR (the tile's padding).
+     *
+     * <p>Why here: applied while the block is in L1, a fused step saves the separate pass
+     * over C (and, for Adam, storing the gradient and reading it back). Each block's sum
+     * is the same float as the one {@link #product} would have stored, so the fused result
+     * is the unfused one to the bit.
+     */
+    abstract static class Epilogue {
+        abstract void row(float[] sum, int s0, int row, int j, int nj);
+
+        /** {@link #row} for a row of C that is zero (every term skipped), over columns [j0, j1). */
+        final void zeroRow(int row, int j0, int j1) {
+            for (int j = j0; j < j1; j += NR) row(ZEROS, 0, row, j, Math.min(NR, j1 - j));
+        }
+    }
+
+    private static final float[] ZEROS = new float[NR];
+
+    /**
+     * {@link #product} that hands each finished block of C to {@code ep} instead of
+     * storing it (null: stores). With several K blocks, C still holds the partial sums
+     * of all blocks but the last.
+     */
+    static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
+                        float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
+                        int[] kept, int nKept, Epilogue ep, Scratch s) {
         boolean skipK = kept != null && !transA;
         int[] identity = s.identity(Math.max(k, i1 + MR));
         int[] ks = skipK ? kept : identity, rows = kept != null && transA ? kept : null;
         int[] rowOf = rows != null ? rows : identity;     // row i of the computed part is C's row rowOf[i]
         int kLen = skipK ? nKept : k;
         int blocks = Math.max(1, (k + KC - 1) / KC);
+        int lastBlock = 0;                                 // the last K block that keeps a k (for ep)
+        if (kLen > 0) while (lastBlock + 1 < blocks && ks[kLen - 1] >= kBlock(k, blocks, lastBlock + 1)) lastBlock++;
         for (int mc = i0; mc < i1; mc += MC) {
             int mEnd = Math.min(i1, mc + MC), rowPanels = (mEnd - mc + MR - 1) / MR;
             boolean written = false;
@@ -138,7 +173,8 @@ final class Gemm {
                     packB(transB, b, ldb, ks, q0, q1, j, j + nj, pb, s);
                     for (int rp = 0; rp < rowPanels; rp++) {
                         int i = mc + rp * MR, mi = Math.min(MR, mEnd - i);
-                        if (mi == MR && nj == NR && !add) kernel(pa, rp * MR * kc, pb, kc, c, rowOf, i, j, ldc);
+                        if (ep != null && kb == lastBlock) finish(pa, rp * MR * kc, pb, kc, c, ldc, rowOf, i, j, mi, nj, add, s.tile, ep);
+                        else if (mi == MR && nj == NR && !add) kernel(pa, rp * MR * kc, pb, kc, c, rowOf, i, j, ldc);
                         else viaTile(pa, rp * MR * kc, pb, kc, c, ldc, rowOf, i, j, mi, nj, add, s.tile);
                     }
                 }
@@ -146,7 +182,9 @@ final class Gemm {
                 q0 = q1;
             }
             if (!written)                                  // every k skipped: C is zero
-                for (int i = mc; i < mEnd; i++) java.util.Arrays.fill(c, rowOf[i] * ldc + j0, rowOf[i] * ldc + j1, 0f);
+                for (int i = mc; i < mEnd; i++)
+                    if (ep != null) ep.zeroRow(rowOf[i], j0, j1);
+                    else java.util.Arrays.fill(c, rowOf[i] * ldc + j0, rowOf[i] * ldc + j1, 0f);
         }
     }
 
@@ -322,6 +360,28 @@ final class Gemm {
                     VectorMask<Float> m = S.indexInRange(jj, nj);
                     FloatVector.fromArray(S, c, o + jj, m).add(FloatVector.fromArray(S, tile, r * NR + jj, m)).intoArray(c, o + jj, m);
                 }
+        }
+    }
+
+    /**
+     * The last K block of a block of C: its sums into the L1 tile, plus C's partial sums
+     * of the earlier K blocks when there are some (in the order {@link #viaTile} adds
+     * them), then each row to the epilogue.
+     */
+    private static void finish(float[] pa, int a0, float[] pb, int kc, float[] c, int ldc, int[] rows, int i, int j,
+                               int mi, int nj, boolean add, float[] tile, Epilogue ep) {
+        if (nj <= L) kernelNarrow(pa, a0, pb, kc, tile, 0, NR);
+        else kernel(pa, a0, pb, kc, tile, EIGHT, 0, 0, NR);
+        for (int r = 0; r < mi; r++) {
+            int t = r * NR;
+            if (add) {
+                int o = rows[i + r] * ldc + j;
+                for (int jj = 0; jj < nj; jj += L) {
+                    VectorMask<Float> m = S.indexInRange(jj, nj);
+                    FloatVector.fromArray(S, c, o + jj, m).add(FloatVector.fromArray(S, tile, t + jj)).intoArray(tile, t + jj);
+                }
+            }
+            ep.row(tile, t, rows[i + r], j, nj);
         }
     }
 
