@@ -240,24 +240,46 @@ public final class CpuBackend implements Backend {
         int ld;
         Activation act;
 
+        // one loop per activation, each with its vector math written out: a vector returned
+        // from a switch or passed to a helper was boxed, 12 bytes per element
         @Override void row(float[] sum, int s0, int row, int j, int nj) {
             int o = row * ld + j;
-            for (int jj = 0; jj < nj; jj += L) {
-                FloatVector v = FloatVector.fromArray(S, sum, s0 + jj);
-                if (jj + L <= nj) activate(v.add(FloatVector.fromArray(S, b, j + jj))).intoArray(y, o + jj);
-                else {
-                    VectorMask<Float> m = S.indexInRange(jj, nj);
-                    activate(v.add(FloatVector.fromArray(S, b, j + jj, m))).intoArray(y, o + jj, m);
-                }
+            switch (act) {
+                case NONE -> none(sum, s0, o, j, nj);
+                case RELU -> relu(sum, s0, o, j, nj);
+                case SIGMOID -> sigmoid(sum, s0, o, j, nj);
             }
         }
 
-        private FloatVector activate(FloatVector v) {
-            return switch (act) {
-                case NONE -> v;
-                case RELU -> Relu.of(v);
-                case SIGMOID -> Sigmoid.of(v);
-            };
+        private void none(float[] sum, int s0, int o, int j, int nj) {
+            int jj = 0;
+            for (; jj + L <= nj; jj += L)
+                FloatVector.fromArray(S, sum, s0 + jj).add(FloatVector.fromArray(S, b, j + jj)).intoArray(y, o + jj);
+            if (jj < nj) {
+                VectorMask<Float> m = S.indexInRange(jj, nj);
+                FloatVector.fromArray(S, sum, s0 + jj).add(FloatVector.fromArray(S, b, j + jj, m)).intoArray(y, o + jj, m);
+            }
+        }
+
+        private void relu(float[] sum, int s0, int o, int j, int nj) {
+            int jj = 0;
+            for (; jj + L <= nj; jj += L)
+                FloatVector.fromArray(S, sum, s0 + jj).add(FloatVector.fromArray(S, b, j + jj)).max(0f).intoArray(y, o + jj);
+            if (jj < nj) {
+                VectorMask<Float> m = S.indexInRange(jj, nj);
+                FloatVector.fromArray(S, sum, s0 + jj).add(FloatVector.fromArray(S, b, j + jj, m)).max(0f).intoArray(y, o + jj, m);
+            }
+        }
+
+        private void sigmoid(float[] sum, int s0, int o, int j, int nj) {
+            int jj = 0;
+            for (; jj + L <= nj; jj += L) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, sum, s0 + jj).add(FloatVector.fromArray(S, b, j + jj)).neg());
+                FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, o + jj);
+            }
+            // the tail one value at a time, as sigmoidForward's is (VectorMath.exp gives the
+            // vector's bits): a second, masked copy of the vector exp was boxed
+            for (; jj < nj; jj++) y[o + jj] = 1f / (1f + VectorMath.exp(-(sum[s0 + jj] + b[j + jj])));
         }
     }
 
@@ -370,11 +392,9 @@ public final class CpuBackend implements Backend {
 
         @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
-            for (; i < ub; i += L) of(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            for (; i < ub; i += L) FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
             for (; i < to; i++) y[i] = Math.max(x[i], 0f);
         }
-
-        static FloatVector of(FloatVector x) { return x.max(0f); }
     }
 
     @Override public void reluBackward(Tensor dX, Tensor dY, Tensor y) {
@@ -409,13 +429,11 @@ public final class CpuBackend implements Backend {
 
         @Override void run(int from, int to) {
             int i = from, ub = from + S.loopBound(to - from);
-            for (; i < ub; i += L) of(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            for (; i < ub; i += L) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, i).neg());
+                FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(y, i);
+            }
             for (; i < to; i++) y[i] = 1f / (1f + VectorMath.exp(-x[i]));
-        }
-
-        static FloatVector of(FloatVector x) {
-            FloatVector e = VectorMath.exp(x.neg());
-            return FloatVector.broadcast(S, 1f).div(e.add(1f));
         }
     }
 
