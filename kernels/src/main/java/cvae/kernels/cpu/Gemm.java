@@ -383,6 +383,11 @@ final class Gemm {
     /**
      * {@link #kernel} over a sparse panel: its k are {@code slots[s0 .. s0 + n)}, positions in
      * the packed B, and its packed A holds those k only, in order.
+     *
+     * <p>A copy of {@link #kernel} with one line changed, not one kernel for both: with the
+     * list, each k costs one more load and two bounds checks on B that C2 cannot hoist, and
+     * the dense products (the decoder's: more than half of a step) would pay them for
+     * nothing; and a bigger shared kernel risks the inlining cliff described at {@link #kernel}.
      */
     static void kernelSlots(float[] pa, int a0, float[] pb, int[] slots, int s0, int n, float[] c, int[] rows, int ri, int j, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
