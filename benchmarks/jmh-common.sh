@@ -8,3 +8,4 @@ done
 [[ -n "$JAVA" ]] || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 2; }
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
 [[ -f "$JAR" ]] || { echo "build first: mvn -o install -DskipTests (benchmarks/target/benchmarks.jar missing)" >&2; exit 2; }
+export CVAE_DATA="${CVAE_DATA:-$ROOT/data/mnist}"   # TrainStepBenchmark input=mnist reads the training images there
