@@ -132,6 +132,33 @@ class BackendOpsTest {
                 }
     }
 
+    /**
+     * The bias gradient is each column's sum over the rows in order from zero, to the bit,
+     * whatever the thread count and the split (one thread up to 64 K elements, columns
+     * split beyond): the same bits as the reference's scalar loop.
+     */
+    @ParameterizedTest(name = "biasBackward bits on backend {0}")
+    @MethodSource("backends")
+    void biasBackwardIsTheRowOrderSum(int which) {
+        Backend b = BACKENDS.get(which);
+        SplittableRandom r = new SplittableRandom(12);
+        for (int[] s : new int[][]{{64, 784}, {130, 513}, {1024, 40}, {256, 784}, {7, 3}}) {
+            int rows = s[0], cols = s[1];
+            float[] g = random(r, rows * cols, 3);
+            for (int i = 0; i < g.length; i += 7) g[i] = -0f;
+            float[] expected = new float[cols];
+            for (int j = 0; j < cols; j++) {
+                float a = 0f;
+                for (int row = 0; row < rows; row++) a += g[row * cols + j];
+                expected[j] = a;
+            }
+            float[] got = biasGrad(b, rows, cols, g);
+            for (int j = 0; j < cols; j++)
+                assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(got[j]),
+                        rows + "x" + cols + " column " + j + ": expected " + expected[j] + " got " + got[j]);
+        }
+    }
+
     static float[] linear(Backend be, int m, int n, int k, float[] xv, float[] wv, float[] bv, Backend.Activation act, boolean fused) {
         Tensor x = put(be, m, k, xv), w = put(be, k, n, wv), bias = put(be, 1, n, bv), y = put(be, m, n, random(new SplittableRandom(9), m * n, 1));
         if (fused) be.linearForward(y, x, w, bias, act);
@@ -186,7 +213,7 @@ class BackendOpsTest {
     void elementwiseAndLayerOps(int which) {
         Backend b = BACKENDS.get(which);
         SplittableRandom r = new SplittableRandom(2);
-        for (int[] s : new int[][]{{1, 1}, {3, 17}, {64, 784}, {33, 40001 / 33}, {100, 513}}) {
+        for (int[] s : new int[][]{{1, 1}, {3, 17}, {64, 784}, {33, 40001 / 33}, {100, 513}, {130, 513}}) {
             int rows = s[0], cols = s[1], n = rows * cols;
             float[] x = random(r, n, 4), g = random(r, n, 1), bias = random(r, cols, 1);
             // bias

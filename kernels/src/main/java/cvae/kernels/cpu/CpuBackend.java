@@ -310,25 +310,50 @@ public final class CpuBackend implements Backend {
     @Override public void biasBackward(Tensor dBias, Tensor dY) {
         int c = dY.cols(), rows = dY.rows();
         biasGrad.g = d(dY); biasGrad.d = d(dBias); biasGrad.c = c; biasGrad.rows = rows;
-        // split by columns (whole vectors): each sum still runs over the rows in order on one thread
-        int t = dY.size() < PARALLEL_MIN ? 1 : Math.min(pool.threads(), (c + L - 1) / L);
+        // split by columns (whole vectors): each sum still runs over the rows in order on one
+        // thread; below 64 K elements one thread is as fast (64×784: 3.6 µs, against 2.7 µs on two)
+        int t = dY.size() < 2 * PARALLEL_MIN ? 1 : Math.min(pool.threads(), (c + L - 1) / L);
         if (t == 1) biasGrad.run(0, c);
         else runSplit(biasGrad, c, t, true);
     }
 
     private final BiasGrad biasGrad = new BiasGrad();
 
+    /**
+     * Column sums over [j0, j1), four vectors of columns at a time, each summed over the rows
+     * in order in a register and stored once: the same additions in the same order as
+     * {@code d[j] += g[r, j]} row after row, without storing d 64 times. (That version, split
+     * between two threads, was slower than one: the cache line holding both threads' first
+     * and last columns went back and forth on every row.)
+     */
     private static final class BiasGrad extends Body {
         float[] g, d;
         int c, rows;
 
         @Override void run(int j0, int j1) {
-            java.util.Arrays.fill(d, j0, j1, 0f);
-            for (int r = 0; r < rows; r++) {
-                int o = r * c, j = j0;
-                for (; j + L <= j1; j += L)
-                    FloatVector.fromArray(S, d, j).add(FloatVector.fromArray(S, g, o + j)).intoArray(d, j);
-                for (; j < j1; j++) d[j] += g[o + j];
+            int j = j0;
+            for (; j + 4 * L <= j1; j += 4 * L) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (int r = 0, o = j; r < rows; r++, o += c) {
+                    a0 = a0.add(FloatVector.fromArray(S, g, o));
+                    a1 = a1.add(FloatVector.fromArray(S, g, o + L));
+                    a2 = a2.add(FloatVector.fromArray(S, g, o + 2 * L));
+                    a3 = a3.add(FloatVector.fromArray(S, g, o + 3 * L));
+                }
+                a0.intoArray(d, j);
+                a1.intoArray(d, j + L);
+                a2.intoArray(d, j + 2 * L);
+                a3.intoArray(d, j + 3 * L);
+            }
+            for (; j + L <= j1; j += L) {
+                FloatVector a = FloatVector.zero(S);
+                for (int r = 0, o = j; r < rows; r++, o += c) a = a.add(FloatVector.fromArray(S, g, o));
+                a.intoArray(d, j);
+            }
+            for (; j < j1; j++) {
+                float a = 0f;
+                for (int r = 0, o = j; r < rows; r++, o += c) a += g[o];
+                d[j] = a;
             }
         }
     }
