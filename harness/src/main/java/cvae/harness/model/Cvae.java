@@ -100,12 +100,26 @@ public final class Cvae implements AutoCloseable {
      * normals of {@code epsStream}; adds the batch's summed MSE and KL to {@link #acc}.
      */
     public void trainStep(Tensor x, Tensor y, float klWeight, float lr, long seed, long epsStream) {
-        forwardBackward(x, y, klWeight, seed, epsStream);
-        adamUpdate(lr);
+        adamSteps++;
+        float bc1 = (float) (1 - Math.pow(BETA1, adamSteps)), bc2 = (float) (1 - Math.pow(BETA2, adamSteps));
+        step(x, y, klWeight, seed, epsStream, new AdamStep(lr, bc1, bc2));
     }
 
-    /** Forward, loss and backward: leaves every parameter's gradient in place. */
+    /** Forward, loss and backward only: leaves every parameter's gradient in place (for the gradient check). */
     public void forwardBackward(Tensor x, Tensor y, float klWeight, long seed, long epsStream) {
+        step(x, y, klWeight, seed, epsStream, null);
+    }
+
+    /** The learning rate and bias corrections of one Adam step. */
+    private record AdamStep(float lr, float bc1, float bc2) {}
+
+    /**
+     * The step itself. With {@code adam}, each layer's Adam update runs as soon as its
+     * backward is done (its weights' last use in the step), while the weights and the
+     * fresh gradient are still in cache. Each element's update is the same arithmetic as
+     * when every layer is updated at the end, so the bits are the same.
+     */
+    private void step(Tensor x, Tensor y, float klWeight, long seed, long epsStream, AdamStep adam) {
         int b = x.rows();
         Tensor xy = this.xy.rows(b), encH = this.encH.rows(b), hq = this.hq.rows(b), priH = this.priH.rows(b),
                 hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b), zy = this.zy.rows(b),
@@ -125,28 +139,31 @@ public final class Cvae implements AutoCloseable {
         decFc1.forward(be, decH, zy, RELU);
         decFc2.forward(be, xhat, decH, SIGMOID);
 
-        // ---- loss and backward ----
+        // ---- loss, then backward, each layer's Adam update right after its backward ----
         be.mseForwardBackward(dXhat, xhat, x, acc, ACC_MSE);
         be.sigmoidBackward(dXhat, dXhat, xhat);
         decFc2.backward(be, dDecH, dXhat, decH);
+        update(decFc2, adam);
         be.reluBackward(dDecH, dDecH, decH);
         decFc1.backward(be, dZy, dDecH, zy);
+        update(decFc1, adam);
         be.sliceColumns(dZ, dZy, 0);                  // the label part needs no gradient
         be.reparamBackward(dHq, dZ, hq, eps);
         be.klForwardBackward(dHq, dHp, hq, hp, klWeight, acc, ACC_KL);
         encFc2.backward(be, dEncH, dHq, encH);
+        update(encFc2, adam);
         be.reluBackward(dEncH, dEncH, encH);
         encFc1.backward(be, null, dEncH, xy);         // the input needs no gradient
+        update(encFc1, adam);
         priorFc2.backward(be, dPriH, dHp, priH);
+        update(priorFc2, adam);
         be.reluBackward(dPriH, dPriH, priH);
         priorFc1.backward(be, null, dPriH, y);
+        update(priorFc1, adam);
     }
 
-    /** One Adam step on every parameter with the gradients of the last backward pass. */
-    public void adamUpdate(float lr) {
-        adamSteps++;
-        float bc1 = (float) (1 - Math.pow(BETA1, adamSteps)), bc2 = (float) (1 - Math.pow(BETA2, adamSteps));
-        for (Linear l : layers) l.adam(be, lr, BETA1, BETA2, ADAM_EPS, bc1, bc2);
+    private void update(Linear layer, AdamStep adam) {
+        if (adam != null) layer.adam(be, adam.lr(), BETA1, BETA2, ADAM_EPS, adam.bc1(), adam.bc2());
     }
 
     /**

@@ -162,7 +162,7 @@ public final class CpuBackend implements Backend {
         int rows = transA && ks != null ? nKept : m;            // rows of C computed (with transA: kept ones)
         int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (rows + Gemm.MR - 1) / Gemm.MR;
         if (!parallel || Math.max(colPanels, rowPanels) < 2) {
-            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, ep, scratch[0]);
+            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, ep, null, true, scratch[0]);
             return;
         }
         ProductSplit p = productSplit;
@@ -173,12 +173,14 @@ public final class CpuBackend implements Backend {
         p.byColumns = colPanels >= 2 * t || colPanels >= rowPanels;
         p.panels = p.byColumns ? colPanels : rowPanels;
         p.tasks = Math.min(t, p.panels);
+        if (p.byColumns) claims.reset((rows + Gemm.MC - 1) / Gemm.MC, colPanels);
         pool.run(p.tasks, p);
         p.A = p.B = p.C = null;
         p.ep = null;
     }
 
     private final ProductSplit productSplit = new ProductSplit();
+    private final Gemm.Claims claims = new Gemm.Claims();
 
     /** Task i of a product split between the threads: its share of C's column or row panels. */
     private final class ProductSplit implements IntConsumer {
@@ -189,28 +191,29 @@ public final class CpuBackend implements Backend {
         Gemm.Epilogue ep;
 
         @Override public void accept(int i) {
-            int from = (int) ((long) panels * i / tasks), to = (int) ((long) panels * (i + 1) / tasks);
-            if (byColumns) {
-                int j0 = from * Gemm.NR, j1 = Math.min(n, to * Gemm.NR);
-                if (j0 < j1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, j0, j1, ks, nKept, ep, scratch[i]);
-            } else {
-                int i0 = from * Gemm.MR, i1 = Math.min(rows, to * Gemm.MR);
-                if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, nKept, ep, scratch[i]);
+            if (byColumns) {                // every thread takes column panels as it gets to them (see Gemm.Claims)
+                productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, ep, claims, i == 0, scratch[i]);
+                return;
             }
+            int from = (int) ((long) panels * i / tasks), to = (int) ((long) panels * (i + 1) / tasks);
+            int i0 = from * Gemm.MR, i1 = Math.min(rows, to * Gemm.MR);
+            if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, nKept, ep, null, true, scratch[i]);
         }
     }
 
     /**
      * Rows [i0, i1) (with transA and kept columns: positions in {@code ks}) and columns
-     * [j0, j1) of the product. With transA and kept columns it also zeroes, in its
-     * columns, the rows of C that are not kept and lie with its positions: the rows
+     * [j0, j1) of the product (with {@code claims}, the column panels this thread claims:
+     * the {@code first} thread from the front, the others from the back). With transA and
+     * kept columns, the {@code first} thread also zeroes, in columns
+     * [j0, j1), the rows of C that are not kept and lie with its positions: the rows
      * between ks[q-1] and ks[q] go with q, those after the last kept row with the last part
      * (or, with an epilogue, hands it those rows as zeros).
      */
     private static void productPart(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C,
                                     int m, int n, int k, int i0, int i1, int j0, int j1, int[] ks, int nKept,
-                                    Gemm.Epilogue ep, Gemm.Scratch s) {
-        if (transA && ks != null) {
+                                    Gemm.Epilogue ep, Gemm.Claims claims, boolean first, Gemm.Scratch s) {
+        if (transA && ks != null && first) {
             // the skipped rows between kept ones: rows (ks[q-1], ks[q]) belong to the part holding q
             int from = i0 == 0 ? 0 : ks[i0 - 1] + 1, to = i1 == nKept ? m : ks[i1 - 1] + 1;
             for (int q = i0, row = from; row < to; row++) {
@@ -219,7 +222,7 @@ public final class CpuBackend implements Backend {
                 else java.util.Arrays.fill(C, row * n + j0, row * n + j1, 0f);
             }
         }
-        Gemm.product(transA, A, lda, transB, B, ldb, C, n, i0, i1, j0, j1, k, ks, nKept, ep, s);
+        Gemm.product(transA, A, lda, transB, B, ldb, C, n, i0, i1, j0, j1, k, ks, nKept, ep, claims, !first, s);
     }
 
     /** The product with the bias and the activation applied to each block of y while it is in L1. */

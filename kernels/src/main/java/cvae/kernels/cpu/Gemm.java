@@ -75,6 +75,11 @@ final class Gemm {
 
         float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
 
+        private int[] claimed = new int[0];
+
+        /** Room for the column panels this thread claims in one product (see Claims). */
+        int[] claimed(int panels) { if (claimed.length < panels) claimed = new int[panels]; return claimed; }
+
         private int[] identity = new int[0];
 
         /** {0, 1, …, n-1} (and beyond): the k of a product that skips none. */
@@ -157,6 +162,57 @@ final class Gemm {
     static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
                         float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
                         int[] kept, int nKept, Epilogue ep, Scratch s) {
+        product(transA, a, lda, transB, b, ldb, c, ldc, i0, i1, j0, j1, k, kept, nKept, ep, null, false, s);
+    }
+
+    /**
+     * Column panels handed out on demand to the threads sharing a product, one counter per
+     * MC block of rows: {@link #next} returns 0, 1, 2, … across all callers.
+     *
+     * <p>Why: with the columns split in fixed halves, the thread that started later or ran
+     * slower (the worker was 10–15 % slower on the same share, and started microseconds
+     * after the caller) left the other spinning: 0.2–0.5 ms of a 2.5 ms step at batch 64.
+     * A thread keeps the panels it claimed in the first K block for the later ones, so each
+     * block of C is summed by one thread in K-block order, and the bits do not depend on
+     * which thread took which panel.
+     */
+    static final class Claims {
+        /** Per MC block: the next panel from the front (low 32 bits) and the end of the unclaimed ones (high 32 bits). */
+        private java.util.concurrent.atomic.AtomicLongArray next = new java.util.concurrent.atomic.AtomicLongArray(0);
+
+        /** Resets the counters for a product of {@code mcBlocks} MC blocks of {@code panels} column panels (before the threads start). */
+        void reset(int mcBlocks, int panels) {
+            if (next.length() < mcBlocks) next = new java.util.concurrent.atomic.AtomicLongArray(mcBlocks);
+            for (int i = 0; i < mcBlocks; i++) next.set(i, (long) panels << 32);
+        }
+
+        /**
+         * Claims a panel of MC block {@code mcBlock}: the first unclaimed one, or with
+         * {@code fromBack} the last; -1 when none is left. Thread 0 claims from the front and
+         * the others from the back, so that the threads' panels meet at one boundary: panels
+         * handed out alternately put two cores' writes into the cache lines at every
+         * panel's edge (C's rows do not start on a line), which made the products slower
+         * than the fixed halves.
+         */
+        int next(int mcBlock, boolean fromBack) {
+            while (true) {
+                long v = next.get(mcBlock);
+                int front = (int) v, end = (int) (v >>> 32);
+                if (front >= end) return -1;
+                long claimed = fromBack ? ((long) (end - 1) << 32) | front : ((long) end << 32) | (front + 1);
+                if (next.compareAndSet(mcBlock, v, claimed)) return fromBack ? end - 1 : front;
+            }
+        }
+    }
+
+    /**
+     * {@link #product} over columns [j0, j1); with {@code claims}, only the column panels
+     * this thread claims (see {@link Claims}), the other threads calling it with the same
+     * arguments and counters.
+     */
+    static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
+                        float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
+                        int[] kept, int nKept, Epilogue ep, Claims claims, boolean fromBack, Scratch s) {
         boolean skipK = kept != null && !transA;
         int[] identity = s.identity(Math.max(k, i1 + MR));
         int[] ks = skipK ? kept : identity, rows = kept != null && transA ? kept : null;
@@ -165,9 +221,12 @@ final class Gemm {
         int blocks = Math.max(1, (k + KC - 1) / KC);
         int lastBlock = 0;                                 // the last K block that keeps a k (for ep)
         if (kLen > 0) while (lastBlock + 1 < blocks && ks[kLen - 1] >= kBlock(k, blocks, lastBlock + 1)) lastBlock++;
-        for (int mc = i0; mc < i1; mc += MC) {
+        int panels = (j1 - j0 + NR - 1) / NR;
+        int[] mine = claims == null ? null : s.claimed(panels);
+        for (int mc = i0, mcIndex = 0; mc < i1; mc += MC, mcIndex++) {
             int mEnd = Math.min(i1, mc + MC), rowPanels = (mEnd - mc + MR - 1) / MR;
             boolean written = false;
+            int nMine = 0;
             for (int kb = 0, q0 = 0; kb < blocks; kb++) {
                 int p1 = kBlock(k, blocks, kb + 1), q1 = q0;
                 while (q1 < kLen && ks[q1] < p1) q1++;     // the kept k of this K block: ks[q0..q1)
@@ -176,26 +235,42 @@ final class Gemm {
                 float[] pa = s.a(rowPanels * MR * kc);
                 packA(transA, a, lda, mc, mEnd, ks, q0, q1, rows, pa, s);
                 boolean add = written;                     // later K blocks add their partial sums to C
-                float[] pb = s.b(kc * NR);
-                for (int j = j0; j < j1; j += NR) {
-                    int nj = Math.min(NR, j1 - j);
-                    packB(transB, b, ldb, ks, q0, q1, j, j + nj, pb, s);
-                    for (int rp = 0; rp < rowPanels; rp++) {
-                        int i = mc + rp * MR, mi = Math.min(MR, mEnd - i), a0 = rp * MR * kc, len = s.panelLen[rp];
-                        int[] sl = len < kc ? s.slots : null;  // a sparse panel: only its listed k (see packA)
-                        if (ep != null && kb == lastBlock) finish(pa, a0, pb, kc, sl, rp * kc, len, c, ldc, rowOf, i, j, mi, nj, add, s.tile, ep);
-                        else if (mi == MR && nj == NR && !add && sl == null) kernel(pa, a0, pb, kc, c, rowOf, i, j, ldc);
-                        else if (mi == MR && nj == NR && !add) kernelSlots(pa, a0, pb, sl, rp * kc, len, c, rowOf, i, j, ldc);
-                        else viaTile(pa, a0, pb, kc, sl, rp * kc, len, c, ldc, rowOf, i, j, mi, nj, add, s.tile);
+                boolean last = ep != null && kb == lastBlock;
+                if (claims == null)
+                    for (int j = j0; j < j1; j += NR)
+                        columnPanel(transB, b, ldb, ks, q0, q1, kc, pa, c, ldc, rowOf, mc, mEnd, rowPanels, j, j1, add, last, ep, s);
+                else if (!written) {                       // the first K block: claim panels while any are left
+                    for (int q; (q = claims.next(mcIndex, fromBack)) >= 0; ) {
+                        mine[nMine++] = q;
+                        columnPanel(transB, b, ldb, ks, q0, q1, kc, pa, c, ldc, rowOf, mc, mEnd, rowPanels, j0 + q * NR, j1, add, last, ep, s);
                     }
-                }
+                } else                                     // later K blocks: the same panels, so each C block has one thread
+                    for (int t = 0; t < nMine; t++)
+                        columnPanel(transB, b, ldb, ks, q0, q1, kc, pa, c, ldc, rowOf, mc, mEnd, rowPanels, j0 + mine[t] * NR, j1, add, last, ep, s);
                 written = true;
                 q0 = q1;
             }
-            if (!written)                                  // every k skipped: C is zero
+            if (!written && (claims == null || !fromBack))  // every k skipped: C is zero (one thread writes it)
                 for (int i = mc; i < mEnd; i++)
                     if (ep != null) ep.zeroRow(rowOf[i], j0, j1);
                     else java.util.Arrays.fill(c, rowOf[i] * ldc + j0, rowOf[i] * ldc + j1, 0f);
+        }
+    }
+
+    /** One column panel [j, j + NR) of C over one K block: B packed, then every row panel of the MC block. */
+    private static void columnPanel(boolean transB, float[] b, int ldb, int[] ks, int q0, int q1, int kc, float[] pa,
+                                    float[] c, int ldc, int[] rowOf, int mc, int mEnd, int rowPanels, int j, int j1,
+                                    boolean add, boolean last, Epilogue ep, Scratch s) {
+        int nj = Math.min(NR, j1 - j);
+        float[] pb = s.b(kc * NR);
+        packB(transB, b, ldb, ks, q0, q1, j, j + nj, pb, s);
+        for (int rp = 0; rp < rowPanels; rp++) {
+            int i = mc + rp * MR, mi = Math.min(MR, mEnd - i), a0 = rp * MR * kc, len = s.panelLen[rp];
+            int[] sl = len < kc ? s.slots : null;  // a sparse panel: only its listed k (see packA)
+            if (last) finish(pa, a0, pb, kc, sl, rp * kc, len, c, ldc, rowOf, i, j, mi, nj, add, s.tile, ep);
+            else if (mi == MR && nj == NR && !add && sl == null) kernel(pa, a0, pb, kc, c, rowOf, i, j, ldc);
+            else if (mi == MR && nj == NR && !add) kernelSlots(pa, a0, pb, sl, rp * kc, len, c, rowOf, i, j, ldc);
+            else viaTile(pa, a0, pb, kc, sl, rp * kc, len, c, ldc, rowOf, i, j, mi, nj, add, s.tile);
         }
     }
 

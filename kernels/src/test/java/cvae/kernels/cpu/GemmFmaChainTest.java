@@ -47,6 +47,39 @@ class GemmFmaChainTest {
         check(threads, 0, 0.95);
     }
 
+    /**
+     * Which thread sums which column panel is decided at run time (Gemm.Claims): whoever
+     * gets there first. The bits must not depend on it: many repetitions of products split
+     * between 2 and 3 threads (with an epilogue too) give the one-thread bits every time.
+     */
+    @ParameterizedTest(name = "threads = {0}")
+    @ValueSource(ints = {2, 3})
+    void sameBitsWhicheverThreadClaimsWhichPanel(int threads) {
+        SplittableRandom r = new SplittableRandom(5);
+        int m = 64, n = 784, k = 512;
+        float[] a = new float[m * k], b = new float[k * n], bias = new float[n];
+        for (int i = 0; i < a.length; i++) a[i] = r.nextDouble() < 0.5 ? 0f : (float) r.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+        for (int i = 0; i < n; i++) bias[i] = (float) r.nextGaussian();
+        float[][] want = new float[2][m * n];
+        try (CpuBackend one = new CpuBackend(1); CpuBackend many = new CpuBackend(threads)) {
+            for (int rep = 0; rep < 40; rep++)
+                for (int variant = 0; variant < 2; variant++)
+                    for (CpuBackend be : rep == 0 ? new CpuBackend[]{one, many} : new CpuBackend[]{many}) {
+                        Tensor at = be.tensorOf(a, m, k), bt = be.tensorOf(b, k, n), bs = be.tensorOf(bias, 1, n), c = be.tensor(m, n);
+                        be.fill(c, Float.NaN);
+                        if (variant == 0) be.gemm(c, false, at, false, bt, 1f, 0f);
+                        else be.linearForward(c, at, bt, bs, cvae.kernels.Backend.Activation.SIGMOID);
+                        float[] got = new float[m * n];
+                        be.download(got, c);
+                        if (be == one) { want[variant] = got; continue; }
+                        for (int e = 0; e < got.length; e++)
+                            assertEquals(Float.floatToRawIntBits(want[variant][e]), Float.floatToRawIntBits(got[e]),
+                                    "repetition " + rep + (variant == 0 ? " gemm" : " linearForward") + ", C[" + e / n + "," + e % n + "]");
+                    }
+        }
+    }
+
     private static void check(int threads, double zeroColumns, double zeroElements) {
         SplittableRandom r = new SplittableRandom(17);
         int[][] shapes = {{64, 512, 794}, {37, 45, 2 * Gemm.KC + 5}, {300, 40, 64}, {70, 100, 300}, {9, 33, 1}};
