@@ -213,6 +213,10 @@ final class Gemm {
     static void product(boolean transA, float[] a, int lda, boolean transB, float[] b, int ldb,
                         float[] c, int ldc, int i0, int i1, int j0, int j1, int k,
                         int[] kept, int nKept, Epilogue ep, Claims claims, boolean fromBack, Scratch s) {
+        if (!transA && kept == null && claims == null && j1 - j0 <= 2 * NR) {
+            productNarrow(a, lda, transB, b, ldb, c, ldc, i0, i1, j0, j1, k, ep, s);
+            return;
+        }
         boolean skipK = kept != null && !transA;
         int[] identity = s.identity(Math.max(k, i1 + MR));
         int[] ks = skipK ? kept : identity, rows = kept != null && transA ? kept : null;
@@ -272,6 +276,105 @@ final class Gemm {
             else if (mi == MR && nj == NR && !add) kernelSlots(pa, a0, pb, sl, rp * kc, len, c, rowOf, i, j, ldc);
             else viaTile(pa, a0, pb, kc, sl, rp * kc, len, c, ldc, rowOf, i, j, mi, nj, add, s.tile);
         }
+    }
+
+    /**
+     * {@link #product} for at most two column panels, A not transposed and no k skipped:
+     * A's rows are read where they are, not packed. Why: packing A transposes it (one
+     * 8-float gather per k and 8 rows), a cost that the 16–25 column panels of a wide
+     * product share but that a narrow one pays alone: NN 64×32×512 took 42 µs on one
+     * thread, of which the FMAs need about 16. The narrow products are the 40-wide
+     * outputs of the encoder and the prior and the decoder's 30-wide input gradient.
+     * The same sums in the same order as {@link #product}: per K block one FMA chain from
+     * zero, added to C's partial sums in K-block order.
+     */
+    private static void productNarrow(float[] a, int lda, boolean transB, float[] b, int ldb, float[] c, int ldc,
+                                      int i0, int i1, int j0, int j1, int k, Epilogue ep, Scratch s) {
+        int[] identity = s.identity(Math.max(k, i1 + MR));
+        int blocks = Math.max(1, (k + KC - 1) / KC);
+        for (int j = j0; j < j1; j += NR) {
+            int nj = Math.min(NR, j1 - j);
+            for (int kb = 0; kb < blocks; kb++) {
+                int p0 = kBlock(k, blocks, kb), p1 = kBlock(k, blocks, kb + 1), kc = p1 - p0;
+                float[] pb = s.b(kc * NR);
+                packB(transB, b, ldb, identity, p0, p1, j, j + nj, pb, s);
+                boolean add = kb > 0, last = ep != null && kb == blocks - 1;
+                for (int i = i0; i < i1; i += MR) {
+                    int mi = Math.min(MR, i1 - i);
+                    if (mi == MR && nj == NR && !add && !last) {
+                        kernelInPlace(a, i * lda + p0, lda, MR, pb, kc, c, i * ldc + j, ldc);
+                        continue;
+                    }
+                    if (nj <= L) kernelNarrowInPlace(a, i * lda + p0, lda, mi, pb, kc, s.tile, 0, NR);
+                    else kernelInPlace(a, i * lda + p0, lda, mi, pb, kc, s.tile, 0, NR);
+                    if (last) fromTileFinish(c, ldc, identity, i, j, mi, nj, add, s.tile, ep);
+                    else fromTile(c, ldc, identity, i, j, mi, nj, add, s.tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #kernel} with A read in place: row r of the block is A's row at
+     * {@code a0 + r·lda} (k from there on); rows from {@code mi} on repeat row mi − 1 (a
+     * partial panel: computed, never stored by the caller). C's rows are consecutive from
+     * {@code ci} (leading dimension ldc).
+     */
+    static void kernelInPlace(float[] a, int a0, int lda, int mi, float[] pb, int kc, float[] c, int ci, int ldc) {
+        int o0 = a0, o1 = a0 + Math.min(1, mi - 1) * lda, o2 = a0 + Math.min(2, mi - 1) * lda, o3 = a0 + Math.min(3, mi - 1) * lda;
+        int o4 = a0 + Math.min(4, mi - 1) * lda, o5 = a0 + Math.min(5, mi - 1) * lda, o6 = a0 + Math.min(6, mi - 1) * lda;
+        int o7 = a0 + Math.min(7, mi - 1) * lda;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = p * NR;
+            FloatVector y0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector y1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[o0 + p]); c00 = x.fma(y0, c00); c01 = x.fma(y1, c01);
+            x = FloatVector.broadcast(S, a[o1 + p]); c10 = x.fma(y0, c10); c11 = x.fma(y1, c11);
+            x = FloatVector.broadcast(S, a[o2 + p]); c20 = x.fma(y0, c20); c21 = x.fma(y1, c21);
+            x = FloatVector.broadcast(S, a[o3 + p]); c30 = x.fma(y0, c30); c31 = x.fma(y1, c31);
+            x = FloatVector.broadcast(S, a[o4 + p]); c40 = x.fma(y0, c40); c41 = x.fma(y1, c41);
+            x = FloatVector.broadcast(S, a[o5 + p]); c50 = x.fma(y0, c50); c51 = x.fma(y1, c51);
+            x = FloatVector.broadcast(S, a[o6 + p]); c60 = x.fma(y0, c60); c61 = x.fma(y1, c61);
+            x = FloatVector.broadcast(S, a[o7 + p]); c70 = x.fma(y0, c70); c71 = x.fma(y1, c71);
+        }
+        store(c, ci, c00, c01);
+        store(c, ci + ldc, c10, c11);
+        store(c, ci + 2 * ldc, c20, c21);
+        store(c, ci + 3 * ldc, c30, c31);
+        store(c, ci + 4 * ldc, c40, c41);
+        store(c, ci + 5 * ldc, c50, c51);
+        store(c, ci + 6 * ldc, c60, c61);
+        store(c, ci + 7 * ldc, c70, c71);
+    }
+
+    /** {@link #kernelInPlace} for a panel of at most L valid columns (see {@link #kernelNarrow}). */
+    static void kernelNarrowInPlace(float[] a, int a0, int lda, int mi, float[] pb, int kc, float[] c, int ci, int ldc) {
+        int o0 = a0, o1 = a0 + Math.min(1, mi - 1) * lda, o2 = a0 + Math.min(2, mi - 1) * lda, o3 = a0 + Math.min(3, mi - 1) * lda;
+        int o4 = a0 + Math.min(4, mi - 1) * lda, o5 = a0 + Math.min(5, mi - 1) * lda, o6 = a0 + Math.min(6, mi - 1) * lda;
+        int o7 = a0 + Math.min(7, mi - 1) * lda;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector y = FloatVector.fromArray(S, pb, p * NR);
+            c0 = FloatVector.broadcast(S, a[o0 + p]).fma(y, c0);
+            c1 = FloatVector.broadcast(S, a[o1 + p]).fma(y, c1);
+            c2 = FloatVector.broadcast(S, a[o2 + p]).fma(y, c2);
+            c3 = FloatVector.broadcast(S, a[o3 + p]).fma(y, c3);
+            c4 = FloatVector.broadcast(S, a[o4 + p]).fma(y, c4);
+            c5 = FloatVector.broadcast(S, a[o5 + p]).fma(y, c5);
+            c6 = FloatVector.broadcast(S, a[o6 + p]).fma(y, c6);
+            c7 = FloatVector.broadcast(S, a[o7 + p]).fma(y, c7);
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc);
+        c5.intoArray(c, ci + 5 * ldc);
+        c6.intoArray(c, ci + 6 * ldc);
+        c7.intoArray(c, ci + 7 * ldc);
     }
 
     /** Start of K block {@code kb} of {@code blocks} (even blocks of at most KC). */
@@ -539,6 +642,11 @@ final class Gemm {
     private static void viaTile(float[] pa, int a0, float[] pb, int kc, int[] slots, int s0, int n, float[] c, int ldc,
                                 int[] rows, int i, int j, int mi, int nj, boolean add, float[] tile) {
         toTile(pa, a0, pb, kc, slots, s0, n, nj, tile);
+        fromTile(c, ldc, rows, i, j, mi, nj, add, tile);
+    }
+
+    /** The valid part of the L1 tile into C's rows {@code rows[i + r]}: copied, or with {@code add} added. */
+    private static void fromTile(float[] c, int ldc, int[] rows, int i, int j, int mi, int nj, boolean add, float[] tile) {
         for (int r = 0; r < mi; r++) {
             int o = rows[i + r] * ldc + j;
             if (!add) System.arraycopy(tile, r * NR, c, o, nj);
@@ -561,6 +669,12 @@ final class Gemm {
     private static void finish(float[] pa, int a0, float[] pb, int kc, int[] slots, int s0, int n, float[] c, int ldc,
                                int[] rows, int i, int j, int mi, int nj, boolean add, float[] tile, Epilogue ep) {
         toTile(pa, a0, pb, kc, slots, s0, n, nj, tile);
+        fromTileFinish(c, ldc, rows, i, j, mi, nj, add, tile, ep);
+    }
+
+    /** The tile's rows plus C's partial sums (with {@code add}), each row to the epilogue. */
+    private static void fromTileFinish(float[] c, int ldc, int[] rows, int i, int j, int mi, int nj, boolean add, float[] tile,
+                                       Epilogue ep) {
         for (int r = 0; r < mi; r++) {
             int t = r * NR;
             if (add) {
