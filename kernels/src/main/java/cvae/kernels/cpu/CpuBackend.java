@@ -560,23 +560,48 @@ public final class CpuBackend implements Backend {
 
     @Override public void klForwardBackward(Tensor dHq, Tensor dHp, Tensor hq, Tensor hp, float weight, Tensor acc, int accIndex) {
         int l = hq.cols() / 2, b = hq.rows();
-        float[] Q = d(hq), P = d(hp), DQ = d(dHq), DP = d(dHp);
-        float scale = weight / b;
+        Kl k = kl;
+        if (k.terms.length < b * l) k.terms = new double[b * l];
+        k.q = d(hq); k.p = d(hp); k.dq = d(dHq); k.dp = d(dHp); k.l = l; k.scale = weight / b;
+        // two exps per element (about 40 ns): split by rows once there are a few hundred
+        if (b * l < 256 || pool.threads() == 1) k.run(0, b);
+        else runSplit(k, b, Math.min(pool.threads(), b), false);
+        // the loss in the order of a single loop over (row, latent): each term stored, summed here
         double total = 0;
-        // scalar: B × latent is small, and a vector version (masked, two exps) fell out of
-        // C2 (uncommon trap, then the boxing fallback) and allocated on every step
-        for (int r = 0; r < b; r++)
-            for (int j = 0; j < l; j++) {
-                int im = r * 2 * l + j, is = im + l;
-                float mu = Q[im], ls = Q[is], pm = P[im], pls = P[is];
-                float var = (float) Math.exp(2 * ls), pinv = (float) Math.exp(-2 * pls), diff = mu - pm;
-                total += pls - ls + 0.5 * (var + diff * diff) * pinv - 0.5;
-                DQ[im] += scale * diff * pinv;
-                DQ[is] += scale * (var * pinv - 1f);
-                DP[im] = -scale * diff * pinv;
-                DP[is] = scale * (1f - (var + diff * diff) * pinv);
-            }
+        double[] t = k.terms;
+        for (int e = 0; e < b * l; e++) total += t[e];
         d(acc)[accIndex] += (float) total;
+        k.q = k.p = k.dq = k.dp = null;
+    }
+
+    private final Kl kl = new Kl();
+
+    /**
+     * The two-Gaussian KL of rows [r0, r1): gradients in place, each element's loss term
+     * into {@code terms}. Scalar: B × latent is small, and a vector version (masked, two
+     * exps) fell out of C2 (uncommon trap, then the boxing fallback) and allocated on every step.
+     */
+    private static final class Kl extends Body {
+        float[] q, p, dq, dp;
+        double[] terms = new double[0];
+        int l;
+        float scale;
+
+        @Override void run(int r0, int r1) {
+            float[] Q = q, P = p, DQ = dq, DP = dp;
+            double[] T = terms;
+            for (int r = r0; r < r1; r++)
+                for (int j = 0; j < l; j++) {
+                    int im = r * 2 * l + j, is = im + l;
+                    float mu = Q[im], ls = Q[is], pm = P[im], pls = P[is];
+                    float var = (float) Math.exp(2 * ls), pinv = (float) Math.exp(-2 * pls), diff = mu - pm;
+                    T[r * l + j] = pls - ls + 0.5 * (var + diff * diff) * pinv - 0.5;
+                    DQ[im] += scale * diff * pinv;
+                    DQ[is] += scale * (var * pinv - 1f);
+                    DP[im] = -scale * diff * pinv;
+                    DP[is] = scale * (1f - (var + diff * diff) * pinv);
+                }
+        }
     }
 
     @Override public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
