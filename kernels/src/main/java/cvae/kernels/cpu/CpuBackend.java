@@ -152,6 +152,16 @@ public final class CpuBackend implements Backend {
                          Gemm.Epilogue ep) {
         int t = pool.threads();
         boolean large = 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP, parallel = t > 1 && large;
+        if (!transA && transB && ep == null && m <= 2 * Gemm.NR && n >= 4 * Gemm.NR && k >= 8 * Gemm.NR) {   // see Gemm.productShortNT
+            int chunks = (n + Gemm.SHORT_NT_ROWS - 1) / Gemm.SHORT_NT_ROWS, parts = parallel ? Math.min(t, chunks) : 1;
+            if (parts == 1) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, null, false, scratch[0]); return; }
+            ShortNT sn = shortNT;
+            sn.A = A; sn.lda = lda; sn.B = B; sn.ldb = ldb; sn.C = C; sn.m = m; sn.n = n; sn.k = k;
+            claims.reset(1, chunks);
+            pool.run(parts, sn);
+            sn.A = sn.B = sn.C = null;
+            return;
+        }
         // the columns of the stored A (k, or with transA the rows of C) that are all zero are skipped (see Gemm)
         int aCols = transA ? m : k, nKept = aCols;
         if (large) {
@@ -177,6 +187,16 @@ public final class CpuBackend implements Backend {
         pool.run(p.tasks, p);
         p.A = p.B = p.C = null;
         p.ep = null;
+    }
+
+    private final ShortNT shortNT = new ShortNT();
+
+    /** Task i of Gemm.productShortNT: chunks of C's columns claimed as it gets to them (task 0 from the front). */
+    private final class ShortNT implements IntConsumer {
+        float[] A, B, C;
+        int lda, ldb, m, n, k;
+
+        @Override public void accept(int i) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, claims, i != 0, scratch[i]); }
     }
 
     private final ProductSplit productSplit = new ProductSplit();

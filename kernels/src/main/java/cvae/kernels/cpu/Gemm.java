@@ -75,6 +75,11 @@ final class Gemm {
 
         float[] b(int n) { if (b.length < n) b = new float[n]; return b; }
 
+        private float[] ct = new float[0];
+
+        /** Room for a transposed product (see productShortNT). */
+        float[] ct(int n) { if (ct.length < n) ct = new float[n]; return ct; }
+
         private int[] claimed = new int[0];
 
         /** Room for the column panels this thread claims in one product (see Claims). */
@@ -302,11 +307,11 @@ final class Gemm {
                 for (int i = i0; i < i1; i += MR) {
                     int mi = Math.min(MR, i1 - i);
                     if (mi == MR && nj == NR && !add && !last) {
-                        kernelInPlace(a, i * lda + p0, lda, MR, pb, kc, c, i * ldc + j, ldc);
+                        kernelInPlace(a, i * lda + p0, lda, MR, pb, 0, kc, c, i * ldc + j, ldc);
                         continue;
                     }
-                    if (nj <= L) kernelNarrowInPlace(a, i * lda + p0, lda, mi, pb, kc, s.tile, 0, NR);
-                    else kernelInPlace(a, i * lda + p0, lda, mi, pb, kc, s.tile, 0, NR);
+                    if (nj <= L) kernelNarrowInPlace(a, i * lda + p0, lda, mi, pb, 0, kc, s.tile, 0, NR);
+                    else kernelInPlace(a, i * lda + p0, lda, mi, pb, 0, kc, s.tile, 0, NR);
                     if (last) fromTileFinish(c, ldc, identity, i, j, mi, nj, add, s.tile, ep);
                     else fromTile(c, ldc, identity, i, j, mi, nj, add, s.tile);
                 }
@@ -315,19 +320,79 @@ final class Gemm {
     }
 
     /**
+     * C (m×n, leading dimension ldc) = A · Bᵀ for a short A (m ≤ 2·NR rows: a batch of 64),
+     * A stored m×k and B stored n×k, both rows in k. Computed as Cᵀ = B · Aᵀ the way
+     * {@link #productNarrow} computes a narrow product (B's rows read in place, Aᵀ packed
+     * once per thread: m ≤ 2·NR is two column panels), chunks of {@link #SHORT_NT_ROWS}
+     * rows of Cᵀ at a time into a per-thread Cᵀ, each then copied into C's columns. With
+     * {@code claims}, the chunks are claimed (see {@link Claims}; {@code fromBack} for all
+     * threads but the first); without, this call does them all.
+     *
+     * <p>Why: the direct way packs Bᵀ in k-major panels, one 8-float gather per k and 8 of
+     * B's rows: for the decoder's input gradient (B the 512×784 weights) 50,000 gathers from
+     * rows 3 KB apart, a sixth of the product's time. This way gathers only A (64×784, an
+     * eighth of that) and reads the weights in rows. The same bits: each element is the
+     * same FMA chain per K block (fma(b, a, acc) and fma(a, b, acc) round the same exact
+     * product), and the K blocks' partial sums are added in the same order; the copy is
+     * exact.
+     */
+    static void productShortNT(float[] a, int lda, float[] b, int ldb, float[] c, int ldc, int m, int n, int k,
+                               Claims claims, boolean fromBack, Scratch s) {
+        int[] identity = s.identity(Math.max(k, n + MR));
+        int blocks = Math.max(1, (k + KC - 1) / KC), m0 = Math.min(m, NR);
+        // Aᵀ's two column panels, every k: packed once, shared by all the rows this thread takes
+        float[] pb0 = s.b(k * NR), pb1 = m > NR ? s.a(k * NR) : null;
+        packB(true, a, lda, identity, 0, k, 0, m0, pb0, s);
+        if (pb1 != null) packB(true, a, lda, identity, 0, k, NR, m, pb1, s);
+        float[] ct = s.ct(n * m);
+        int[] rowsAt = s.strided(m);   // the 8 values of one row of C are 8 rows of Cᵀ, m apart
+        int chunks = (n + SHORT_NT_ROWS - 1) / SHORT_NT_ROWS;
+        for (int q = claims == null ? 0 : claims.next(0, fromBack); q >= 0 && q < chunks;
+             q = claims == null ? q + 1 : claims.next(0, fromBack)) {
+            int r0 = q * SHORT_NT_ROWS, r1 = Math.min(n, r0 + SHORT_NT_ROWS);
+            for (int jp = 0; jp * NR < m; jp++) {
+                float[] pb = jp == 0 ? pb0 : pb1;
+                int j = jp * NR, nj = Math.min(NR, m - j);
+                for (int kb = 0; kb < blocks; kb++) {
+                    int p0 = kBlock(k, blocks, kb), kc = kBlock(k, blocks, kb + 1) - p0;
+                    boolean add = kb > 0;
+                    for (int i = r0; i < r1; i += MR) {
+                        int mi = Math.min(MR, r1 - i);
+                        if (mi == MR && nj == NR && !add) {
+                            kernelInPlace(b, i * ldb + p0, ldb, MR, pb, p0 * NR, kc, ct, i * m + j, m);
+                            continue;
+                        }
+                        if (nj <= L) kernelNarrowInPlace(b, i * ldb + p0, ldb, mi, pb, p0 * NR, kc, s.tile, 0, NR);
+                        else kernelInPlace(b, i * ldb + p0, ldb, mi, pb, p0 * NR, kc, s.tile, 0, NR);
+                        fromTile(ct, m, identity, i, j, mi, nj, add, s.tile);
+                    }
+                }
+            }
+            int r = r0;
+            for (; r + MR <= r1; r += MR)
+                for (int i = 0; i < m; i++) FloatVector.fromArray(S8, ct, r * m + i, rowsAt, 0).intoArray(c, i * ldc + r);
+            for (; r < r1; r++)
+                for (int i = 0; i < m; i++) c[i * ldc + r] = ct[r * m + i];
+        }
+    }
+
+    /** Rows of Cᵀ (columns of C) per claimed chunk of {@link #productShortNT}: 4 row panels. */
+    static final int SHORT_NT_ROWS = 4 * MR;
+
+    /**
      * {@link #kernel} with A read in place: row r of the block is A's row at
      * {@code a0 + r·lda} (k from there on); rows from {@code mi} on repeat row mi − 1 (a
      * partial panel: computed, never stored by the caller). C's rows are consecutive from
      * {@code ci} (leading dimension ldc).
      */
-    static void kernelInPlace(float[] a, int a0, int lda, int mi, float[] pb, int kc, float[] c, int ci, int ldc) {
+    static void kernelInPlace(float[] a, int a0, int lda, int mi, float[] pb, int b0, int kc, float[] c, int ci, int ldc) {
         int o0 = a0, o1 = a0 + Math.min(1, mi - 1) * lda, o2 = a0 + Math.min(2, mi - 1) * lda, o3 = a0 + Math.min(3, mi - 1) * lda;
         int o4 = a0 + Math.min(4, mi - 1) * lda, o5 = a0 + Math.min(5, mi - 1) * lda, o6 = a0 + Math.min(6, mi - 1) * lda;
         int o7 = a0 + Math.min(7, mi - 1) * lda;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = p * NR;
+            int bp = b0 + p * NR;
             FloatVector y0 = FloatVector.fromArray(S, pb, bp);
             FloatVector y1 = FloatVector.fromArray(S, pb, bp + L);
             FloatVector x;
@@ -351,13 +416,13 @@ final class Gemm {
     }
 
     /** {@link #kernelInPlace} for a panel of at most L valid columns (see {@link #kernelNarrow}). */
-    static void kernelNarrowInPlace(float[] a, int a0, int lda, int mi, float[] pb, int kc, float[] c, int ci, int ldc) {
+    static void kernelNarrowInPlace(float[] a, int a0, int lda, int mi, float[] pb, int b0, int kc, float[] c, int ci, int ldc) {
         int o0 = a0, o1 = a0 + Math.min(1, mi - 1) * lda, o2 = a0 + Math.min(2, mi - 1) * lda, o3 = a0 + Math.min(3, mi - 1) * lda;
         int o4 = a0 + Math.min(4, mi - 1) * lda, o5 = a0 + Math.min(5, mi - 1) * lda, o6 = a0 + Math.min(6, mi - 1) * lda;
         int o7 = a0 + Math.min(7, mi - 1) * lda;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int p = 0; p < kc; p++) {
-            FloatVector y = FloatVector.fromArray(S, pb, p * NR);
+            FloatVector y = FloatVector.fromArray(S, pb, b0 + p * NR);
             c0 = FloatVector.broadcast(S, a[o0 + p]).fma(y, c0);
             c1 = FloatVector.broadcast(S, a[o1 + p]).fma(y, c1);
             c2 = FloatVector.broadcast(S, a[o2 + p]).fma(y, c2);

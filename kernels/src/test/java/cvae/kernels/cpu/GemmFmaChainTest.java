@@ -82,7 +82,7 @@ class GemmFmaChainTest {
 
     private static void check(int threads, double zeroColumns, double zeroElements) {
         SplittableRandom r = new SplittableRandom(17);
-        int[][] shapes = {{64, 512, 794}, {37, 45, 2 * Gemm.KC + 5}, {300, 40, 64}, {70, 100, 300}, {9, 33, 1}};
+        int[][] shapes = {{64, 512, 794}, {37, 45, 2 * Gemm.KC + 5}, {300, 40, 64}, {70, 100, 300}, {9, 33, 1}, {50, 301, 2 * Gemm.KC + 7}};
         try (CpuBackend be = new CpuBackend(threads)) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];
