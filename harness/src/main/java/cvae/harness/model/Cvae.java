@@ -15,7 +15,7 @@ import static cvae.harness.model.ModelConfig.PIXELS;
 
 /**
  * The article's CVAE with a learned, label-conditioned prior, and its whole training
- * step in {@link #trainStep}: forward, loss, backward and Adam, op by op.
+ * step in {@link #step}: forward, loss, backward and Adam, op by op.
  *
  * <pre>
  * encoder  q(z|x,y):  [x|y] → fc1 → ReLU → fc2 → [mu | log_sigma]        (hq)
@@ -102,24 +102,22 @@ public final class Cvae implements AutoCloseable {
     public void trainStep(Tensor x, Tensor y, float klWeight, float lr, long seed, long epsStream) {
         adamSteps++;
         float bc1 = (float) (1 - Math.pow(BETA1, adamSteps)), bc2 = (float) (1 - Math.pow(BETA2, adamSteps));
-        step(x, y, klWeight, seed, epsStream, new AdamStep(lr, bc1, bc2));
+        step(x, y, klWeight, seed, epsStream, true, lr, bc1, bc2);
     }
 
     /** Forward, loss and backward only: leaves every parameter's gradient in place (for the gradient check). */
     public void forwardBackward(Tensor x, Tensor y, float klWeight, long seed, long epsStream) {
-        step(x, y, klWeight, seed, epsStream, null);
+        step(x, y, klWeight, seed, epsStream, false, 0f, 1f, 1f);
     }
 
-    /** The learning rate and bias corrections of one Adam step. */
-    private record AdamStep(float lr, float bc1, float bc2) {}
-
     /**
-     * The step itself. With {@code adam}, each layer's Adam update runs as soon as its
-     * backward is done (its weights' last use in the step), while the weights and the
-     * fresh gradient are still in cache. Each element's update is the same arithmetic as
-     * when every layer is updated at the end, so the bits are the same.
+     * The step itself. With {@code update}, each layer's Adam update (learning rate
+     * {@code lr}, bias corrections {@code bc1}, {@code bc2}) runs as soon as its backward
+     * is done (its weights' last use in the step), while the weights and the fresh gradient
+     * are still in cache. Each element's update is the same arithmetic as when every layer
+     * is updated at the end, so the bits are the same.
      */
-    private void step(Tensor x, Tensor y, float klWeight, long seed, long epsStream, AdamStep adam) {
+    private void step(Tensor x, Tensor y, float klWeight, long seed, long epsStream, boolean update, float lr, float bc1, float bc2) {
         int b = x.rows();
         Tensor xy = this.xy.rows(b), encH = this.encH.rows(b), hq = this.hq.rows(b), priH = this.priH.rows(b),
                 hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b), zy = this.zy.rows(b),
@@ -143,27 +141,27 @@ public final class Cvae implements AutoCloseable {
         be.mseForwardBackward(dXhat, xhat, x, acc, ACC_MSE);
         be.sigmoidBackward(dXhat, dXhat, xhat);
         decFc2.backward(be, dDecH, dXhat, decH);
-        update(decFc2, adam);
+        if (update) adam(decFc2, lr, bc1, bc2);
         be.reluBackward(dDecH, dDecH, decH);
         decFc1.backward(be, dZy, dDecH, zy);
-        update(decFc1, adam);
+        if (update) adam(decFc1, lr, bc1, bc2);
         be.sliceColumns(dZ, dZy, 0);                  // the label part needs no gradient
         be.reparamBackward(dHq, dZ, hq, eps);
         be.klForwardBackward(dHq, dHp, hq, hp, klWeight, acc, ACC_KL);
         encFc2.backward(be, dEncH, dHq, encH);
-        update(encFc2, adam);
+        if (update) adam(encFc2, lr, bc1, bc2);
         be.reluBackward(dEncH, dEncH, encH);
         encFc1.backward(be, null, dEncH, xy);         // the input needs no gradient
-        update(encFc1, adam);
+        if (update) adam(encFc1, lr, bc1, bc2);
         priorFc2.backward(be, dPriH, dHp, priH);
-        update(priorFc2, adam);
+        if (update) adam(priorFc2, lr, bc1, bc2);
         be.reluBackward(dPriH, dPriH, priH);
         priorFc1.backward(be, null, dPriH, y);
-        update(priorFc1, adam);
+        if (update) adam(priorFc1, lr, bc1, bc2);
     }
 
-    private void update(Linear layer, AdamStep adam) {
-        if (adam != null) layer.adam(be, adam.lr(), BETA1, BETA2, ADAM_EPS, adam.bc1(), adam.bc2());
+    private void adam(Linear layer, float lr, float bc1, float bc2) {
+        layer.adam(be, lr, BETA1, BETA2, ADAM_EPS, bc1, bc2);
     }
 
     /**

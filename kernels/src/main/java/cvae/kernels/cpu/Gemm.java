@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * over it (reading the weights in place instead was no faster in an interleaved JMH A/B
  * at batch 64, two threads). Packing also absorbs the transposes, so every layout a
  * training step uses (NN forward, TN weight gradient, NT input gradient) runs the same
- * kernel.
+ * kernel. Two kinds of product, where a packed operand would not be reused, read A's
+ * rows in place instead ({@link #kernelInPlace}): narrow ones ({@link #productNarrow})
+ * and an input gradient at a batch of 64 or less ({@link #productShortNT}).
  *
  * <p>Determinism: every element of C is, for each K block in order, one FMA chain over
  * the block's k in order from zero, added to the sum of the blocks before it. The K
@@ -139,12 +141,12 @@ final class Gemm {
 
     /**
      * What happens to a block of C once its sum is complete, instead of storing it: a
-     * fused bias and activation, or an optimizer step on the weights whose gradient it is.
+     * fused bias and activation.
      * {@link #row} gets C's row {@code row}, columns [j, j + nj) (nj at most NR), as the
      * floats {@code sum[s0 .. s0 + nj)}; it may read past nj up to NR (the tile's padding).
      *
      * <p>Why here: applied while the block is in L1, a fused step saves the separate pass
-     * over C (and, for Adam, storing the gradient and reading it back). Each block's sum
+     * over C. Each block's sum
      * is the same float as the one {@link #product} would have stored, so the fused result
      * is the unfused one to the bit.
      */
@@ -175,7 +177,7 @@ final class Gemm {
      * MC block of rows: {@link #next} returns 0, 1, 2, … across all callers.
      *
      * <p>Why: with the columns split in fixed halves, the thread that started later or ran
-     * slower (the worker was 10–15 % slower on the same share, and started microseconds
+     * slower (the worker took 10–25 % longer on the same share, and started microseconds
      * after the caller) left the other spinning: 0.2–0.5 ms of a 2.5 ms step at batch 64.
      * A thread keeps the panels it claimed in the first K block for the later ones, so each
      * block of C is summed by one thread in K-block order, and the bits do not depend on
