@@ -178,6 +178,18 @@ public interface Backend extends AutoCloseable {
                   float lr, float beta1, float beta2, float eps, float bc1, float bc2);
 
     /**
+     * A layer's weight gradient {@code dW = xᵀ·dY} (overwritten), then {@link #adamStep} of
+     * its weights {@code w} with it: the same result as those two ops, which is what this
+     * default does. A backend may overlap them (the cpu backend updates each block of w as
+     * soon as its gradient is summed). {@code w} must not be an operand of the product.
+     */
+    default void weightGradAdam(Tensor dW, Tensor x, Tensor dY, Tensor w, Tensor m, Tensor v,
+                                float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
+        gemm(dW, true, x, false, dY, 1f, 0f);
+        adamStep(w, dW, m, v, lr, beta1, beta2, eps, bc1, bc2);
+    }
+
+    /**
      * Standard normal numbers from Philox 4x32-10: element {@code i} of {@code out}
      * depends only on (seed, stream, i), never on the backend or the thread count
      * (see {@link Philox}).

@@ -88,6 +88,12 @@ public final class ProfilingBackend implements Backend {
     @Override public void reparamBackward(Tensor dH, Tensor dZ, Tensor h, Tensor eps) { time("reparamBackward", () -> b.reparamBackward(dH, dZ, h, eps)); }
     @Override public void mseForwardBackward(Tensor d, Tensor xh, Tensor x, Tensor acc, int i) { time("mse", () -> b.mseForwardBackward(d, xh, x, acc, i)); }
     @Override public void klForwardBackward(Tensor dq, Tensor dp, Tensor q, Tensor p, float w, Tensor acc, int i) { time("kl", () -> b.klForwardBackward(dq, dp, q, p, w, acc, i)); }
+    @Override public void weightGradAdam(Tensor dW, Tensor x, Tensor dY, Tensor w, Tensor m, Tensor v,
+                                         float lr, float b1, float b2, float eps, float bc1, float bc2) {
+        String shape = "weightGradAdam " + dW.rows() + "x" + dW.cols() + "x" + x.rows();
+        time(shape, () -> b.weightGradAdam(dW, x, dY, w, m, v, lr, b1, b2, eps, bc1, bc2));
+    }
+
     @Override public void adamStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float b1, float b2, float eps, float bc1, float bc2) {
         time("adam", () -> b.adamStep(p, g, m, v, lr, b1, b2, eps, bc1, bc2));
     }

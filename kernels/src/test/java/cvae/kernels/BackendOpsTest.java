@@ -208,6 +208,44 @@ class BackendOpsTest {
         assertTrue(zeros > n / 2, "most of these gradients are subnormal before the flush: " + zeros);
     }
 
+    /**
+     * The weight gradient with Adam's step in one op (fused on the cpu backend) against
+     * the reference's gemm then adamStep: the model's large layer with digit-like inputs
+     * (zero columns and sparse rows), odd sizes, a batch above the cpu's K block.
+     */
+    @ParameterizedTest(name = "weightGradAdam on backend {0}")
+    @MethodSource("backends")
+    void weightGradAdamMatchesGemmThenAdam(int which) {
+        Backend b = BACKENDS.get(which);
+        SplittableRandom r = new SplittableRandom(9);
+        int[][] shapes = {{794, 512, 64}, {300, 37, 64}, {45, 37, 5}, {70, 100, 400}};   // rows, cols of W; batch
+        for (int[] sh : shapes) {
+            int rows = sh[0], cols = sh[1], k = sh[2], n = rows * cols;
+            float[] x = random(r, k * rows, 1), dy = random(r, k * cols, 0.01);
+            for (int c = 0; c < rows; c++) {
+                boolean zeroColumn = r.nextDouble() < 0.3;
+                for (int i = 0; i < k; i++) if (zeroColumn || r.nextDouble() < 0.5) x[i * rows + c] = 0f;
+            }
+            float[] p0 = random(r, n, 1), m0 = random(r, n, 0.1), v0 = random(r, n, 0.01);
+            for (int i = 0; i < n; i++) v0[i] = Math.abs(v0[i]);
+            float[][] want = weightGradAdam(REF, rows, cols, k, x, dy, p0, m0, v0), got = weightGradAdam(b, rows, cols, k, x, dy, p0, m0, v0);
+            String shape = rows + "x" + cols + "x" + k;
+            close("weightGradAdam " + shape + " dW", want[0], got[0], 2e-5 * Math.sqrt(k));
+            close("weightGradAdam " + shape + " p, m, v", want[1], got[1], 1e-5);
+        }
+    }
+
+    static float[][] weightGradAdam(Backend be, int rows, int cols, int k, float[] x, float[] dy, float[] p0, float[] m0, float[] v0) {
+        Tensor p = put(be, rows, cols, p0), m = put(be, rows, cols, m0), v = put(be, rows, cols, v0), dW = be.tensor(rows, cols);
+        be.weightGradAdam(dW, put(be, k, rows, x), put(be, k, cols, dy), p, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00399f);
+        int n = rows * cols;
+        float[] pmv = new float[3 * n];
+        System.arraycopy(get(be, p), 0, pmv, 0, n);
+        System.arraycopy(get(be, m), 0, pmv, n, n);
+        System.arraycopy(get(be, v), 0, pmv, 2 * n, n);
+        return new float[][]{get(be, dW), pmv};
+    }
+
     @ParameterizedTest(name = "element-wise ops on backend {0}")
     @MethodSource("backends")
     void elementwiseAndLayerOps(int which) {

@@ -112,9 +112,9 @@ public final class Cvae implements AutoCloseable {
 
     /**
      * The step itself. With {@code update}, each layer's Adam update (learning rate
-     * {@code lr}, bias corrections {@code bc1}, {@code bc2}) runs as soon as its backward
-     * is done (its weights' last use in the step), while the weights and the fresh gradient
-     * are still in cache. Each element's update is the same arithmetic as when every layer
+     * {@code lr}, bias corrections {@code bc1}, {@code bc2}) runs with its weight gradient,
+     * after the input gradient (the weights' last use in the step), while the fresh gradient
+     * is still in cache. Each element's update is the same arithmetic as when every layer
      * is updated at the end, so the bits are the same.
      */
     private void step(Tensor x, Tensor y, float klWeight, long seed, long epsStream, boolean update, float lr, float bc1, float bc2) {
@@ -140,28 +140,24 @@ public final class Cvae implements AutoCloseable {
         // ---- loss, then backward, each layer's Adam update right after its backward ----
         be.mseForwardBackward(dXhat, xhat, x, acc, ACC_MSE);
         be.sigmoidBackward(dXhat, dXhat, xhat);
-        decFc2.backward(be, dDecH, dXhat, decH);
-        if (update) adam(decFc2, lr, bc1, bc2);
+        backward(decFc2, dDecH, dXhat, decH, update, lr, bc1, bc2);
         be.reluBackward(dDecH, dDecH, decH);
-        decFc1.backward(be, dZy, dDecH, zy);
-        if (update) adam(decFc1, lr, bc1, bc2);
+        backward(decFc1, dZy, dDecH, zy, update, lr, bc1, bc2);
         be.sliceColumns(dZ, dZy, 0);                  // the label part needs no gradient
         be.reparamBackward(dHq, dZ, hq, eps);
         be.klForwardBackward(dHq, dHp, hq, hp, klWeight, acc, ACC_KL);
-        encFc2.backward(be, dEncH, dHq, encH);
-        if (update) adam(encFc2, lr, bc1, bc2);
+        backward(encFc2, dEncH, dHq, encH, update, lr, bc1, bc2);
         be.reluBackward(dEncH, dEncH, encH);
-        encFc1.backward(be, null, dEncH, xy);         // the input needs no gradient
-        if (update) adam(encFc1, lr, bc1, bc2);
-        priorFc2.backward(be, dPriH, dHp, priH);
-        if (update) adam(priorFc2, lr, bc1, bc2);
+        backward(encFc1, null, dEncH, xy, update, lr, bc1, bc2);   // the input needs no gradient
+        backward(priorFc2, dPriH, dHp, priH, update, lr, bc1, bc2);
         be.reluBackward(dPriH, dPriH, priH);
-        priorFc1.backward(be, null, dPriH, y);
-        if (update) adam(priorFc1, lr, bc1, bc2);
+        backward(priorFc1, null, dPriH, y, update, lr, bc1, bc2);
     }
 
-    private void adam(Linear layer, float lr, float bc1, float bc2) {
-        layer.adam(be, lr, BETA1, BETA2, ADAM_EPS, bc1, bc2);
+    /** A layer's backward, and with {@code update} its Adam step in the same pass (see Linear.backwardAndAdam). */
+    private void backward(Linear layer, Tensor dX, Tensor dY, Tensor x, boolean update, float lr, float bc1, float bc2) {
+        if (update) layer.backwardAndAdam(be, dX, dY, x, lr, BETA1, BETA2, ADAM_EPS, bc1, bc2);
+        else layer.backward(be, dX, dY, x);
     }
 
     /**

@@ -64,6 +64,18 @@ public final class Linear {
         if (dX != null) be.gemm(dX, false, dY, true, weight, 1f, 0f);
     }
 
+    /**
+     * {@link #backward}, then {@link #adam}: dX first (it reads the weights), then the
+     * weight gradient and the weights' update in one backend op (see
+     * {@link Backend#weightGradAdam}), then the bias's. The same floats as the two calls.
+     */
+    void backwardAndAdam(Backend be, Tensor dX, Tensor dY, Tensor x, float lr, float b1, float b2, float eps, float bc1, float bc2) {
+        if (dX != null) be.gemm(dX, false, dY, true, weight, 1f, 0f);
+        be.weightGradAdam(dWeight, x, dY, weight, mWeight, vWeight, lr, b1, b2, eps, bc1, bc2);
+        be.biasBackward(dBias, dY);
+        be.adamStep(bias, dBias, mBias, vBias, lr, b1, b2, eps, bc1, bc2);
+    }
+
     void adam(Backend be, float lr, float b1, float b2, float eps, float bc1, float bc2) {
         be.adamStep(weight, dWeight, mWeight, vWeight, lr, b1, b2, eps, bc1, bc2);
         be.adamStep(bias, dBias, mBias, vBias, lr, b1, b2, eps, bc1, bc2);

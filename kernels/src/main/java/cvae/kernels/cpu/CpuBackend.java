@@ -150,6 +150,15 @@ public final class CpuBackend implements Backend {
      */
     private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k,
                          Gemm.Epilogue ep) {
+        product(transA, A, lda, transB, B, ldb, C, m, n, k, ep, null);
+    }
+
+    /**
+     * {@link #product}; with {@code after} (a weight gradient, K ≤ KC), split by chunks of C's
+     * rows, each handed to after when done (see Gemm.productRowChunks).
+     */
+    private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k,
+                         Gemm.Epilogue ep, Gemm.AfterBlock after) {
         int t = pool.threads();
         boolean large = 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP, parallel = t > 1 && large;
         if (!transA && transB && ep == null && m <= 2 * Gemm.NR && n >= 4 * Gemm.NR && k >= 8 * Gemm.NR) {   // see Gemm.productShortNT
@@ -170,6 +179,20 @@ public final class CpuBackend implements Backend {
         }
         int[] ks = nKept <= aCols - Math.max(1, aCols / 8) ? kept : null;   // too few zeros: the dense path
         int rows = transA && ks != null ? nKept : m;            // rows of C computed (with transA: kept ones)
+        if (after != null) {                                    // see Gemm.productRowChunks
+            if (after instanceof AdamAfter aa) { aa.ks = ks; aa.nKept = nKept; aa.m = m; aa.n = n; }
+            int chunks = (rows + Gemm.ROW_CHUNK - 1) / Gemm.ROW_CHUNK;
+            if (!parallel || chunks < 2) {
+                Gemm.productRowChunks(A, lda, B, ldb, C, n, rows, n, k, ks, null, false, after, scratch[0]);
+                return;
+            }
+            RowChunks rc = rowChunks;
+            rc.A = A; rc.lda = lda; rc.B = B; rc.ldb = ldb; rc.C = C; rc.rows = rows; rc.n = n; rc.k = k; rc.ks = ks; rc.after = after;
+            claims.reset(1, chunks);
+            pool.run(Math.min(t, chunks), rc);
+            rc.A = rc.B = rc.C = null; rc.ks = null; rc.after = null;
+            return;
+        }
         int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (rows + Gemm.MR - 1) / Gemm.MR;
         if (!parallel || Math.max(colPanels, rowPanels) < 2) {
             productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, ep, null, true, scratch[0]);
@@ -187,6 +210,18 @@ public final class CpuBackend implements Backend {
         pool.run(p.tasks, p);
         p.A = p.B = p.C = null;
         p.ep = null;
+    }
+
+    private final RowChunks rowChunks = new RowChunks();
+
+    /** Task i of Gemm.productRowChunks: chunks of C's rows claimed as it gets to them (task 0 from the front). */
+    private final class RowChunks implements IntConsumer {
+        float[] A, B, C;
+        int lda, ldb, rows, n, k;
+        int[] ks;
+        Gemm.AfterBlock after;
+
+        @Override public void accept(int i) { Gemm.productRowChunks(A, lda, B, ldb, C, n, rows, n, k, ks, claims, i != 0, after, scratch[i]); }
     }
 
     private final ShortNT shortNT = new ShortNT();
@@ -625,11 +660,90 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
+        sameShape(param, grad, m, v);
+        elementwise(param.size(), adam(param, grad, m, v, lr, beta1, beta2, eps, bc1, bc2));
+    }
+
+    private static void sameShape(Tensor param, Tensor grad, Tensor m, Tensor v) {
+        sameShape(param, grad);
+        sameShape(param, m);
+        sameShape(param, v);
+    }
+
+    private static void sameShape(Tensor param, Tensor t) {
+        if (t.rows() != param.rows() || t.cols() != param.cols())
+            throw new IllegalArgumentException("Adam: " + t + " does not match the parameter " + param);
+    }
+
+    private Adam adam(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
         Adam a = adam;
         a.p = d(param); a.g = d(grad); a.m = d(m); a.v = d(v);
         a.beta1 = beta1; a.beta2 = beta2; a.eps = eps;
         a.b1c = 1 - beta1; a.b2c = 1 - beta2; a.step = lr / bc1; a.ibc2 = 1f / bc2;
-        elementwise(param.size(), a);
+        int n = Math.toIntExact(param.size());
+        a.vectorEnd = n - n % L;
+        return a;
+    }
+
+    /**
+     * The weight gradient {@code dW = xᵀ·dY} and Adam's update of {@code w} with it, in one
+     * parallel task: the threads claim chunks of dW's rows (Gemm.productRowChunks), and
+     * each updates a chunk's rows of w as soon as it has summed their gradient, without
+     * waiting for the other threads. The same floats as {@code gemm} then {@code adamStep}:
+     * the product's sums are the same, and every element gets the same Adam arithmetic
+     * (see Adam.vectorEnd).
+     *
+     * <p>Why: as two ops, Adam read back 1.6 MB of gradient that the two cores had written
+     * in column halves, half of each thread's share in the other core's cache, after a
+     * barrier. Here a chunk's gradient (32 rows, 100 KB) is still in the core's own cache,
+     * and w, m and v are read in one run of whole rows, which the prefetchers follow.
+     * Two ways that lost: Adam on each 8 × 32 block from the product's L1 tile (w, m and
+     * v read in 128-byte pieces of rows 2–3 KB apart; session 5, cpu-history.md), and Adam
+     * on the rows of each thread's column panels (runs of 1–1.5 KB; this session).
+     * With K > KC (batches above 192), or with too few rows for two chunks (the decoder's
+     * first layer, 30 rows, whose product splits its columns instead), the two ops run as
+     * before.
+     */
+    @Override public void weightGradAdam(Tensor dW, Tensor x, Tensor dY, Tensor w, Tensor m, Tensor v,
+                                         float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
+        sameShape(w, dW, m, v);
+        int k = checkGemm(dW, true, x, false, dY);
+        if (k > Gemm.KC || pool.threads() > 1 && dW.rows() < 2 * Gemm.ROW_CHUNK) {   // see above; too few rows to share
+            gemm(dW, true, x, false, dY, 1f, 0f);
+            adamStep(w, dW, m, v, lr, beta1, beta2, eps, bc1, bc2);
+            return;
+        }
+        AdamAfter after = adamAfter;
+        after.adam = adam(w, dW, m, v, lr, beta1, beta2, eps, bc1, bc2);
+        after.c = d(dW);
+        product(true, d(x), x.cols(), false, d(dY), dY.cols(), after.c, dW.rows(), dW.cols(), k, null, after);
+        after.adam = null; after.c = null; after.ks = null;
+    }
+
+    private final AdamAfter adamAfter = new AdamAfter();
+
+    /**
+     * Adam over a finished chunk of the weight gradient's rows. With kept rows (the product
+     * skipped the rows of dW that are zero, see Gemm.product), it first writes the zeros of
+     * the skipped rows that go with the chunk, which their Adam step reads.
+     */
+    private static final class AdamAfter extends Gemm.AfterBlock {
+        Adam adam;
+        float[] c;
+        int[] ks;                 // kept rows of C (null: every row computed)
+        int nKept, m, n;
+
+        @Override void rows(int p0, int p1) {
+            int r0 = p0, r1 = p1;
+            if (ks != null) {     // the skipped rows before a kept one go with it, those after the last with the last
+                r0 = p0 == 0 ? 0 : ks[p0 - 1] + 1;
+                r1 = p1 == nKept ? m : ks[p1 - 1] + 1;
+                for (int row = r0, q = p0; row < r1; row++)
+                    if (q < p1 && ks[q] == row) q++;
+                    else java.util.Arrays.fill(c, row * n, row * n + n, 0f);
+            }
+            adam.segment(r0 * n, r1 * n);
+        }
     }
 
     private final Adam adam = new Adam();
@@ -637,11 +751,21 @@ public final class CpuBackend implements Backend {
     private static final class Adam extends Body {
         float[] p, g, m, v;
         float beta1, beta2, eps, b1c, b2c, step, ibc2;
+        /**
+         * The elements below this index are those that {@link #run} over the whole array
+         * updates with vectors, the others (its tail) with scalars; and the two round
+         * g² · (1 − b2) differently (g·g first, or (1 − b2)·g first). Any other split of
+         * the array keeps each element's arithmetic by this index.
+         */
+        int vectorEnd;
 
-        @Override void run(int from, int to) {
+        @Override void run(int from, int to) { segment(from, to); }
+
+        /** The elements [from, to), from any position. */
+        void segment(int from, int to) {
             float[] P = p, G = g, M = m, V = v;
             float beta1 = this.beta1, beta2 = this.beta2, eps = this.eps, b1c = this.b1c, b2c = this.b2c, step = this.step, ibc2 = this.ibc2;
-            int i = from, ub = from + S.loopBound(to - from);
+            int i = from, ub = from + S.loopBound(Math.min(to, vectorEnd) - from);
             for (; i < ub; i += L) {
                 FloatVector g = FloatVector.fromArray(S, G, i);
                 FloatVector mm = FloatVector.fromArray(S, M, i).mul(beta1).add(g.mul(b1c));
@@ -655,7 +779,7 @@ public final class CpuBackend implements Backend {
                 FloatVector.fromArray(S, P, i).sub(mm.mul(step).div(denom)).intoArray(P, i);
             }
             for (; i < to; i++) {
-                float mi = beta1 * M[i] + b1c * G[i], vi = beta2 * V[i] + b2c * G[i] * G[i];
+                float mi = beta1 * M[i] + b1c * G[i], vi = beta2 * V[i] + (i < vectorEnd ? G[i] * G[i] * b2c : b2c * G[i] * G[i]);
                 M[i] = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
                 V[i] = vi < Float.MIN_NORMAL ? 0f : vi;
                 P[i] -= step * M[i] / ((float) Math.sqrt(V[i] * ibc2) + eps);

@@ -82,6 +82,15 @@ final class Gemm {
         /** Room for a transposed product (see productShortNT). */
         float[] ct(int n) { if (ct.length < n) ct = new float[n]; return ct; }
 
+        private float[][] panels = new float[0][];
+
+        /** {@code count} arrays of at least {@code size} floats: every B panel of a product (see productRowChunks). */
+        float[][] panels(int count, int size) {
+            if (panels.length < count) panels = java.util.Arrays.copyOf(panels, count);
+            for (int i = 0; i < count; i++) if (panels[i] == null || panels[i].length < size) panels[i] = new float[size];
+            return panels;
+        }
+
         private int[] claimed = new int[0];
 
         /** Room for the column panels this thread claims in one product (see Claims). */
@@ -375,6 +384,59 @@ final class Gemm {
                 for (int i = 0; i < m; i++) FloatVector.fromArray(S8, ct, r * m + i, rowsAt, 0).intoArray(c, i * ldc + r);
             for (; r < r1; r++)
                 for (int i = 0; i < m; i++) c[i * ldc + r] = ct[r * m + i];
+        }
+    }
+
+    /** What a thread does with each chunk of C's rows it has finished in {@link #productRowChunks}. */
+    abstract static class AfterBlock {
+        /** The rows at positions [p0, p1) (rows of C, or the kept rows' positions) are summed. */
+        abstract void rows(int p0, int p1);
+    }
+
+    /** Rows of C per claimed chunk of {@link #productRowChunks}: 4 row panels. */
+    static final int ROW_CHUNK = 4 * MR;
+
+    /**
+     * A weight gradient C = Aᵀ·B (A stored K×M, B K×N, K ≤ {@link #KC}) split by chunks of
+     * {@link #ROW_CHUNK} of C's rows, claimed from both ends (task 0 from the front, see
+     * {@link Claims}), each chunk handed to {@code after} once summed. Every B panel is packed
+     * once per thread (K ≤ KC: 64 × 784 floats at batch 64, which L2 holds) and serves all the
+     * chunks the thread takes. With {@code kept} (not null), the rows computed are
+     * C's rows {@code kept[0 .. rows)}, as in {@link #product}.
+     *
+     * <p>Why rows: a chunk's rows of C are one run of memory, so that what comes after (Adam's
+     * update of those rows of the weights) streams. The sums are those of {@link #product}:
+     * one K block, the same packed A with the same sparse slots, the same kernels.
+     */
+    static void productRowChunks(float[] a, int lda, float[] b, int ldb, float[] c, int ldc, int rows, int n, int k,
+                                 int[] kept, Claims claims, boolean fromBack, AfterBlock after, Scratch s) {
+        if (k > KC) throw new IllegalArgumentException("productRowChunks: K " + k + " > " + KC);
+        int[] identity = s.identity(Math.max(k, rows + MR));
+        int[] rowOf = kept != null ? kept : identity;
+        if (rows == 0) {                                   // no row kept: after still gets the (empty) chunk once
+            if (claims == null || !fromBack) after.rows(0, 0);
+            return;
+        }
+        int panels = (n + NR - 1) / NR, chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+        float[][] pbs = s.panels(panels, k * NR);
+        for (int q = 0; q < panels; q++) packB(false, b, ldb, identity, 0, k, q * NR, Math.min(n, q * NR + NR), pbs[q], s);
+        for (int ch = claims == null ? 0 : claims.next(0, fromBack); ch >= 0 && ch < chunks;
+             ch = claims == null ? ch + 1 : claims.next(0, fromBack)) {
+            int p0 = ch * ROW_CHUNK, p1 = Math.min(rows, p0 + ROW_CHUNK), rowPanels = (p1 - p0 + MR - 1) / MR;
+            float[] pa = s.a(rowPanels * MR * k);
+            packA(true, a, lda, p0, p1, identity, 0, k, kept, pa, s);
+            for (int q = 0; q < panels; q++) {
+                int j = q * NR, nj = Math.min(NR, n - j);
+                float[] pb = pbs[q];
+                for (int rp = 0; rp < rowPanels; rp++) {
+                    int i = p0 + rp * MR, mi = Math.min(MR, p1 - i), a0 = rp * MR * k, len = s.panelLen[rp];
+                    int[] sl = len < k ? s.slots : null;   // a sparse panel: only its listed k (see packA)
+                    if (mi == MR && nj == NR && sl == null) kernel(pa, a0, pb, k, c, rowOf, i, j, ldc);
+                    else if (mi == MR && nj == NR) kernelSlots(pa, a0, pb, sl, rp * k, len, c, rowOf, i, j, ldc);
+                    else viaTile(pa, a0, pb, k, sl, rp * k, len, c, ldc, rowOf, i, j, mi, nj, false, s.tile);
+                }
+            }
+            after.rows(p0, p1);
         }
     }
 
