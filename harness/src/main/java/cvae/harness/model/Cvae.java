@@ -41,7 +41,7 @@ public final class Cvae implements AutoCloseable {
 
     // activations (maxBatch rows) and their gradients
     private final Tensor xy, encH, hq, priH, hp, eps, z, zy, decH, xhat;
-    private final Tensor dXhat, dDecH, dZy, dZ, dHq, dHp, dEncH, dPriH;
+    private final Tensor dXhat, dDecH, dZ, dHq, dHp, dEncH, dPriH;
     /** Loss sums, on the backend so that a step needs no host round trip. */
     public final Tensor acc;
     private long adamSteps;
@@ -72,7 +72,6 @@ public final class Cvae implements AutoCloseable {
         xhat = be.tensor(b, PIXELS);
         dXhat = be.tensor(b, PIXELS);
         dDecH = be.tensor(b, cfg.decoderHidden());
-        dZy = be.tensor(b, latent + CLASSES);
         dZ = be.tensor(b, latent);
         dHq = be.tensor(b, l2);
         dHp = be.tensor(b, l2);
@@ -122,7 +121,7 @@ public final class Cvae implements AutoCloseable {
         Tensor xy = this.xy.rows(b), encH = this.encH.rows(b), hq = this.hq.rows(b), priH = this.priH.rows(b),
                 hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b), zy = this.zy.rows(b),
                 decH = this.decH.rows(b), xhat = this.xhat.rows(b);
-        Tensor dXhat = this.dXhat.rows(b), dDecH = this.dDecH.rows(b), dZy = this.dZy.rows(b), dZ = this.dZ.rows(b),
+        Tensor dXhat = this.dXhat.rows(b), dDecH = this.dDecH.rows(b), dZ = this.dZ.rows(b),
                 dHq = this.dHq.rows(b), dHp = this.dHp.rows(b), dEncH = this.dEncH.rows(b), dPriH = this.dPriH.rows(b);
 
         // ---- forward (each layer's bias and activation fused into its product) ----
@@ -142,8 +141,7 @@ public final class Cvae implements AutoCloseable {
         be.sigmoidBackward(dXhat, dXhat, xhat);
         backward(decFc2, dDecH, dXhat, decH, update, lr, bc1, bc2);
         be.reluBackward(dDecH, dDecH, decH);
-        backward(decFc1, dZy, dDecH, zy, update, lr, bc1, bc2);
-        be.sliceColumns(dZ, dZy, 0);                  // the label part needs no gradient
+        backward(decFc1, dZ, dDecH, zy, update, lr, bc1, bc2);   // the input gradient of z only: y needs none
         be.reparamBackward(dHq, dZ, hq, eps);
         be.klForwardBackward(dHq, dHp, hq, hp, klWeight, acc, ACC_KL);
         backward(encFc2, dEncH, dHq, encH, update, lr, bc1, bc2);

@@ -56,13 +56,26 @@ public final class Linear {
 
     /**
      * Given dY (B×out) and the forward input x (B×in): dWt = xᵀ·dY, db = Σ dY, and,
-     * when dX is not null, dX (B×in) = dY·Wtᵀ.
+     * when dX is not null, dX = dY·Wtᵀ: B×in, or B×n for the gradient of the first n
+     * inputs only (the decoder's z, not the label).
      */
     void backward(Backend be, Tensor dX, Tensor dY, Tensor x) {
         be.gemm(dWeight, true, x, false, dY, 1f, 0f);
         be.biasBackward(dBias, dY);
-        if (dX != null) be.gemm(dX, false, dY, true, weight, 1f, 0f);
+        inputGradient(be, dX, dY);
     }
+
+    private void inputGradient(Backend be, Tensor dX, Tensor dY) {
+        if (dX == null) return;
+        if (dX.cols() > in) throw new IllegalArgumentException(name + ": input gradient " + dX + " for " + in + " inputs");
+        int n = dX.cols();
+        if (n < in && (firstInputs == null || firstInputs.rows() != n))
+            firstInputs = weight.rows(n);             // the first n rows of Wt: the weights of the first n inputs
+        be.gemm(dX, false, dY, true, n == in ? weight : firstInputs, 1f, 0f);
+    }
+
+    /** A view of Wt's first rows, made once (a view made every step would be garbage every step). */
+    private Tensor firstInputs;
 
     /**
      * {@link #backward}, then {@link #adam}: dX first (it reads the weights), then the
@@ -70,7 +83,7 @@ public final class Linear {
      * {@link Backend#weightGradAdam}), then the bias's. The same floats as the two calls.
      */
     void backwardAndAdam(Backend be, Tensor dX, Tensor dY, Tensor x, float lr, float b1, float b2, float eps, float bc1, float bc2) {
-        if (dX != null) be.gemm(dX, false, dY, true, weight, 1f, 0f);
+        inputGradient(be, dX, dY);
         be.weightGradAdam(dWeight, x, dY, weight, mWeight, vWeight, lr, b1, b2, eps, bc1, bc2);
         be.biasBackward(dBias, dY);
         be.adamStep(bias, dBias, mBias, vBias, lr, b1, b2, eps, bc1, bc2);
