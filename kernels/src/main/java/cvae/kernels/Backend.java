@@ -190,6 +190,18 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Runs {@code first} and {@code second}, each a sequence of ops on the backend it is
+     * handed, possibly at the same time; returns when both are done. Neither may read what
+     * the other writes. Each op computes what it would alone, so the results do not depend
+     * on whether they overlapped. This default runs them one after the other on this
+     * backend; the cpu backend runs each on one of its threads.
+     */
+    default void concurrently(java.util.function.Consumer<Backend> first, java.util.function.Consumer<Backend> second) {
+        first.accept(this);
+        second.accept(this);
+    }
+
+    /**
      * Standard normal numbers from Philox 4x32-10: element {@code i} of {@code out}
      * depends only on (seed, stream, i), never on the backend or the thread count
      * (see {@link Philox}).

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 import static cvae.harness.model.ModelConfig.CLASSES;
 import static cvae.kernels.Backend.Activation.RELU;
@@ -115,47 +116,102 @@ public final class Cvae implements AutoCloseable {
      * after the input gradient (the weights' last use in the step), while the fresh gradient
      * is still in cache. Each element's update is the same arithmetic as when every layer
      * is updated at the end, so the bits are the same.
+     *
+     * <p>Three pairs of independent parts run concurrently ({@link Backend#concurrently}:
+     * on the cpu backend each on one thread): the encoder's head beside the prior and the
+     * noise, the decoder's first-layer update beside the latent gradients (reparameterisation
+     * and KL), the encoder's head update beside the prior's backward. They are small: on two
+     * threads each op of them spent more time starting and waiting than computing.
+     * Every op computes what it would alone, so the bits do not change.
      */
     private void step(Tensor x, Tensor y, float klWeight, long seed, long epsStream, boolean update, float lr, float bc1, float bc2) {
-        int b = x.rows();
-        Tensor xy = this.xy.rows(b), encH = this.encH.rows(b), hq = this.hq.rows(b), priH = this.priH.rows(b),
-                hp = this.hp.rows(b), eps = this.eps.rows(b), z = this.z.rows(b), zy = this.zy.rows(b),
-                decH = this.decH.rows(b), xhat = this.xhat.rows(b);
-        Tensor dXhat = this.dXhat.rows(b), dDecH = this.dDecH.rows(b), dZ = this.dZ.rows(b),
-                dHq = this.dHq.rows(b), dHp = this.dHp.rows(b), dEncH = this.dEncH.rows(b), dPriH = this.dPriH.rows(b);
+        Batch v = batch.of(x, y, klWeight, seed, epsStream, update, lr, bc1, bc2);
 
         // ---- forward (each layer's bias and activation fused into its product) ----
-        be.concatColumns(xy, x, y);
-        encFc1.forward(be, encH, xy, RELU);
-        encFc2.forward(be, hq, encH);                 // [mu | log_sigma]
-        priorFc1.forward(be, priH, y, RELU);
-        priorFc2.forward(be, hp, priH);               // [prior_mu | log_prior_sigma]
-        be.randomNormal(eps, seed, epsStream);
-        be.reparamForward(z, hq, eps);                // z = mu + sigma · eps
-        be.concatColumns(zy, z, y);
-        decFc1.forward(be, decH, zy, RELU);
-        decFc2.forward(be, xhat, decH, SIGMOID);
+        be.concatColumns(v.xy, x, y);
+        encFc1.forward(be, v.encH, v.xy, RELU);
+        be.concurrently(encoderHead, priorAndNoise);
+        be.reparamForward(v.z, v.hq, v.eps);          // z = mu + sigma · eps
+        be.concatColumns(v.zy, v.z, y);
+        decFc1.forward(be, v.decH, v.zy, RELU);
+        decFc2.forward(be, v.xhat, v.decH, SIGMOID);
 
-        // ---- loss, then backward, each layer's Adam update right after its backward ----
-        be.mseForwardBackward(dXhat, xhat, x, acc, ACC_MSE);
-        be.sigmoidBackward(dXhat, dXhat, xhat);
-        backward(decFc2, dDecH, dXhat, decH, update, lr, bc1, bc2);
-        be.reluBackward(dDecH, dDecH, decH);
-        backward(decFc1, dZ, dDecH, zy, update, lr, bc1, bc2);   // the input gradient of z only: y needs none
-        be.reparamBackward(dHq, dZ, hq, eps);
-        be.klForwardBackward(dHq, dHp, hq, hp, klWeight, acc, ACC_KL);
-        backward(encFc2, dEncH, dHq, encH, update, lr, bc1, bc2);
-        be.reluBackward(dEncH, dEncH, encH);
-        backward(encFc1, null, dEncH, xy, update, lr, bc1, bc2);   // the input needs no gradient
-        backward(priorFc2, dPriH, dHp, priH, update, lr, bc1, bc2);
-        be.reluBackward(dPriH, dPriH, priH);
-        backward(priorFc1, null, dPriH, y, update, lr, bc1, bc2);
+        // ---- loss, then backward: each layer's input gradient, then its weights' ----
+        be.mseForwardBackward(v.dXhat, v.xhat, x, acc, ACC_MSE);
+        be.sigmoidBackward(v.dXhat, v.dXhat, v.xhat);
+        decFc2.inputGradient(be, v.dDecH, v.dXhat);
+        weights(be, decFc2, v.dXhat, v.decH);
+        be.reluBackward(v.dDecH, v.dDecH, v.decH);
+        decFc1.inputGradient(be, v.dZ, v.dDecH);     // the gradient of z only: the label needs none
+        be.concurrently(decoderInputWeights, latentGradients);
+        encFc2.inputGradient(be, v.dEncH, v.dHq);
+        be.concurrently(encoderHeadWeights, priorBackward);
+        weights(be, encFc1, v.dEncH, v.xy);            // the input needs no gradient
     }
 
-    /** A layer's backward, and with {@code update} its Adam step in the same pass (see Linear.backwardAndAdam). */
-    private void backward(Linear layer, Tensor dX, Tensor dY, Tensor x, boolean update, float lr, float bc1, float bc2) {
-        if (update) layer.backwardAndAdam(be, dX, dY, x, lr, BETA1, BETA2, ADAM_EPS, bc1, bc2);
-        else layer.backward(be, dX, dY, x);
+    /** A layer's weight and bias gradients, and with an update their Adam step (see Linear.weightGradients). */
+    private void weights(Backend b, Linear layer, Tensor dY, Tensor x) {
+        Batch v = batch;
+        layer.weightGradients(b, dY, x, v.update, v.lr, BETA1, BETA2, ADAM_EPS, v.bc1, v.bc2);
+    }
+
+    private final Batch batch = new Batch();
+
+    // The concurrent parts of the step, as objects made once (a lambda made in step would be garbage every step).
+    private final Consumer<Backend> encoderHead = this::encoderHead, priorAndNoise = this::priorAndNoise,
+            decoderInputWeights = this::decoderInputWeights, latentGradients = this::latentGradients,
+            encoderHeadWeights = this::encoderHeadWeights, priorBackward = this::priorBackward;
+
+    private void encoderHead(Backend b) { encFc2.forward(b, batch.hq, batch.encH); }   // [mu | log_sigma]
+
+    private void priorAndNoise(Backend b) {
+        Batch v = batch;
+        priorFc1.forward(b, v.priH, v.y, RELU);
+        priorFc2.forward(b, v.hp, v.priH);             // [prior_mu | log_prior_sigma]
+        b.randomNormal(v.eps, v.seed, v.epsStream);
+    }
+
+    private void decoderInputWeights(Backend b) { weights(b, decFc1, batch.dDecH, batch.zy); }
+
+    private void latentGradients(Backend b) {
+        Batch v = batch;
+        b.reparamBackward(v.dHq, v.dZ, v.hq, v.eps);
+        b.klForwardBackward(v.dHq, v.dHp, v.hq, v.hp, v.klWeight, acc, ACC_KL);
+    }
+
+    private void encoderHeadWeights(Backend b) {
+        Batch v = batch;
+        weights(b, encFc2, v.dHq, v.encH);
+        b.reluBackward(v.dEncH, v.dEncH, v.encH);
+    }
+
+    private void priorBackward(Backend b) {
+        Batch v = batch;
+        priorFc2.inputGradient(b, v.dPriH, v.dHp);
+        weights(b, priorFc2, v.dHp, v.priH);
+        b.reluBackward(v.dPriH, v.dPriH, v.priH);
+        weights(b, priorFc1, v.dPriH, v.y);          // the label needs no gradient
+    }
+
+    /** The step's arguments and its views of the activations (B rows), where the concurrent parts find them. */
+    private final class Batch {
+        Tensor y, xy, encH, hq, priH, hp, eps, z, zy, decH, xhat, dXhat, dDecH, dZ, dHq, dHp, dEncH, dPriH;
+        float klWeight, lr, bc1, bc2;
+        long seed, epsStream;
+        boolean update;
+
+        Batch of(Tensor x, Tensor y, float klWeight, long seed, long epsStream, boolean update, float lr, float bc1, float bc2) {
+            int b = x.rows();
+            this.y = y;
+            xy = Cvae.this.xy.rows(b); encH = Cvae.this.encH.rows(b); hq = Cvae.this.hq.rows(b); priH = Cvae.this.priH.rows(b);
+            hp = Cvae.this.hp.rows(b); eps = Cvae.this.eps.rows(b); z = Cvae.this.z.rows(b); zy = Cvae.this.zy.rows(b);
+            decH = Cvae.this.decH.rows(b); xhat = Cvae.this.xhat.rows(b);
+            dXhat = Cvae.this.dXhat.rows(b); dDecH = Cvae.this.dDecH.rows(b); dZ = Cvae.this.dZ.rows(b);
+            dHq = Cvae.this.dHq.rows(b); dHp = Cvae.this.dHp.rows(b); dEncH = Cvae.this.dEncH.rows(b); dPriH = Cvae.this.dPriH.rows(b);
+            this.klWeight = klWeight; this.seed = seed; this.epsStream = epsStream;
+            this.update = update; this.lr = lr; this.bc1 = bc1; this.bc2 = bc2;
+            return this;
+        }
     }
 
     /**

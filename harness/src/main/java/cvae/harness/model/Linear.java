@@ -56,16 +56,18 @@ public final class Linear {
 
     /**
      * Given dY (B×out) and the forward input x (B×in): dWt = xᵀ·dY, db = Σ dY, and,
-     * when dX is not null, dX = dY·Wtᵀ: B×in, or B×n for the gradient of the first n
-     * inputs only (the decoder's z, not the label).
+     * when dX is not null, dX = dY·Wtᵀ (see {@link #inputGradient}).
      */
     void backward(Backend be, Tensor dX, Tensor dY, Tensor x) {
-        be.gemm(dWeight, true, x, false, dY, 1f, 0f);
-        be.biasBackward(dBias, dY);
+        weightGradients(be, dY, x, false, 0f, 0f, 0f, 0f, 1f, 1f);
         inputGradient(be, dX, dY);
     }
 
-    private void inputGradient(Backend be, Tensor dX, Tensor dY) {
+    /**
+     * dX = dY·Wtᵀ: B×in, or B×n for the gradient of the first n inputs only (the decoder's
+     * z, not the label); nothing when dX is null.
+     */
+    void inputGradient(Backend be, Tensor dX, Tensor dY) {
         if (dX == null) return;
         if (dX.cols() > in) throw new IllegalArgumentException(name + ": input gradient " + dX + " for " + in + " inputs");
         int n = dX.cols();
@@ -78,12 +80,17 @@ public final class Linear {
     private Tensor firstInputs;
 
     /**
-     * {@link #backward}, then {@link #adam}: dX first (it reads the weights), then the
-     * weight gradient and the weights' update in one backend op (see
-     * {@link Backend#weightGradAdam}), then the bias's. The same floats as the two calls.
+     * dWt = xᵀ·dY and db = Σ dY; with {@code update}, then Adam's step of the weights and
+     * the bias, the weights' in one backend op with their gradient (see
+     * {@link Backend#weightGradAdam}): the same floats as {@link #adam} after it. With an
+     * update it must come after {@link #inputGradient}, which reads the weights.
      */
-    void backwardAndAdam(Backend be, Tensor dX, Tensor dY, Tensor x, float lr, float b1, float b2, float eps, float bc1, float bc2) {
-        inputGradient(be, dX, dY);
+    void weightGradients(Backend be, Tensor dY, Tensor x, boolean update, float lr, float b1, float b2, float eps, float bc1, float bc2) {
+        if (!update) {
+            be.gemm(dWeight, true, x, false, dY, 1f, 0f);
+            be.biasBackward(dBias, dY);
+            return;
+        }
         be.weightGradAdam(dWeight, x, dY, weight, mWeight, vWeight, lr, b1, b2, eps, bc1, bc2);
         be.biasBackward(dBias, dY);
         be.adamStep(bias, dBias, mBias, vBias, lr, b1, b2, eps, bc1, bc2);

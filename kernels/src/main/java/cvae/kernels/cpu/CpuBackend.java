@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -803,5 +804,42 @@ public final class CpuBackend implements Backend {
         @Override void run(int from, int to) { Philox.normals(out, from, to, seed, stream); }
     }
 
-    @Override public void close() { pool.close(); }
+    /**
+     * Each part on one thread, the first on the caller's: on a one-thread backend of its
+     * own ({@link #lanes}), so that each op has packing space and op state to itself.
+     */
+    @Override public void concurrently(Consumer<Backend> first, Consumer<Backend> second) {
+        if (pool.threads() == 1) {
+            first.accept(this);
+            second.accept(this);
+            return;
+        }
+        CpuBackend[] l = lanes();
+        Pair p = pair;
+        p.first = first; p.second = second; p.lanes = l;
+        pool.run(2, p);
+        p.first = p.second = null;
+    }
+
+    /** One single-threaded backend per part of {@link #concurrently}, made on first use. */
+    private CpuBackend[] lanes;
+
+    private CpuBackend[] lanes() {
+        if (lanes == null) lanes = new CpuBackend[]{new CpuBackend(1), new CpuBackend(1)};
+        return lanes;
+    }
+
+    private final Pair pair = new Pair();
+
+    private static final class Pair implements IntConsumer {
+        Consumer<Backend> first, second;
+        CpuBackend[] lanes;
+
+        @Override public void accept(int i) { (i == 0 ? first : second).accept(lanes[i]); }
+    }
+
+    @Override public void close() {
+        pool.close();
+        if (lanes != null) for (CpuBackend l : lanes) l.close();
+    }
 }
