@@ -152,6 +152,17 @@ public interface Backend extends AutoCloseable {
     void mseForwardBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex);
 
     /**
+     * {@link #mseForwardBackward} where xhat is a sigmoid's output, followed by
+     * {@link #sigmoidBackward} of its gradient: dXhat is the gradient of the sigmoid's input.
+     * The same floats as those two ops, which is what this default does; the cpu backend
+     * does it in one pass.
+     */
+    default void mseSigmoidBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
+        mseForwardBackward(dXhat, xhat, x, acc, accIndex);
+        sigmoidBackward(dXhat, dXhat, xhat);
+    }
+
+    /**
      * The KL divergence between q = N(mu, sigma²) (from {@code hq} = [mu | log_sigma])
      * and the learned prior p = N(pmu, psigma²) (from {@code hp}), summed over latent
      * dimensions, with gradients scaled by {@code weight / B}:

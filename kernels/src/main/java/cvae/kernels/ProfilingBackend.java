@@ -94,6 +94,10 @@ public final class ProfilingBackend implements Backend {
         time(shape, () -> b.weightGradAdam(dW, x, dY, w, m, v, lr, b1, b2, eps, bc1, bc2));
     }
 
+    @Override public void mseSigmoidBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
+        time("mse+sigmoidBackward", () -> b.mseSigmoidBackward(dXhat, xhat, x, acc, accIndex));
+    }
+
     @Override public void adamStep(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float b1, float b2, float eps, float bc1, float bc2) {
         time("adam", () -> b.adamStep(p, g, m, v, lr, b1, b2, eps, bc1, bc2));
     }

@@ -274,6 +274,17 @@ class BackendOpsTest {
             // MSE
             float[] target = random(r, n, 1);
             close("mse", mse(REF, rows, cols, x, target), mse(b, rows, cols, x, target), 1e-5);
+            // the same through a sigmoid: xhat in (0, 1), some saturated (their gradients flushed to 0)
+            float[] sig = apply(REF, rows, cols, x, (be, t) -> be.sigmoidForward(t, t));
+            for (int i = 0; i < n; i += 7) sig[i] = i % 2 == 0 ? 1e-30f : 1f - 1e-7f;
+            float[] fused = mse(b, rows, cols, sig, target, true);
+            close("mseSigmoidBackward", mse(REF, rows, cols, sig, target, true), fused, 1e-5);
+            float[] twoOps = mse(b, rows, cols, sig, target, false);      // this backend's two ops, to the bit
+            float[] g2 = apply(b, rows, cols, java.util.Arrays.copyOf(twoOps, n), (be, t) -> be.sigmoidBackward(t, t, put(be, rows, cols, sig)));
+            for (int i = 0; i < n; i++)
+                assertEquals(Float.floatToRawIntBits(g2[i]), Float.floatToRawIntBits(fused[i]), "mseSigmoidBackward element " + i);
+            assertEquals(twoOps[n], fused[n]);
+            assertEquals(twoOps[n + 1], fused[n + 1]);
         }
     }
 
@@ -301,10 +312,14 @@ class BackendOpsTest {
         return out;
     }
 
-    static float[] mse(Backend be, int rows, int cols, float[] xh, float[] x) {
+    static float[] mse(Backend be, int rows, int cols, float[] xh, float[] x) { return mse(be, rows, cols, xh, x, false); }
+
+    /** With {@code sigmoid}: mseSigmoidBackward (xh a sigmoid's output). */
+    static float[] mse(Backend be, int rows, int cols, float[] xh, float[] x, boolean sigmoid) {
         Tensor d = be.tensor(rows, cols), acc = be.tensor(1, 2);
         be.fill(acc, 0.25f);
-        be.mseForwardBackward(d, put(be, rows, cols, xh), put(be, rows, cols, x), acc, 1);
+        if (sigmoid) be.mseSigmoidBackward(d, put(be, rows, cols, xh), put(be, rows, cols, x), acc, 1);
+        else be.mseForwardBackward(d, put(be, rows, cols, xh), put(be, rows, cols, x), acc, 1);
         float[] g = get(be, d), a = get(be, acc);
         float[] out = new float[g.length + 2];
         System.arraycopy(g, 0, out, 0, g.length);

@@ -137,8 +137,7 @@ public final class Cvae implements AutoCloseable {
         decFc2.forward(be, v.xhat, v.decH, SIGMOID);
 
         // ---- loss, then backward: each layer's input gradient, then its weights' ----
-        be.mseForwardBackward(v.dXhat, v.xhat, x, acc, ACC_MSE);
-        be.sigmoidBackward(v.dXhat, v.dXhat, v.xhat);
+        be.mseSigmoidBackward(v.dXhat, v.xhat, x, acc, ACC_MSE);   // the loss's gradient through the sigmoid
         decFc2.inputGradient(be, v.dDecH, v.dXhat);
         weights(be, decFc2, v.dXhat, v.decH);
         be.reluBackward(v.dDecH, v.dDecH, v.decH);

@@ -574,7 +574,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override public void mseForwardBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
+        mse(dXhat, xhat, x, acc, accIndex, false);
+    }
+
+    /** Both in one pass over the rows: the sigmoid's derivative applied to each gradient as it is made. */
+    @Override public void mseSigmoidBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
+        mse(dXhat, xhat, x, acc, accIndex, true);
+    }
+
+    private void mse(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex, boolean sigmoid) {
         int rows = x.rows(), cols = x.cols();
+        mse.sigmoid = sigmoid;
         if (mse.sums.length < rows) mse.sums = new double[rows];
         mse.xhat = d(xhat); mse.x = d(x); mse.d = d(dXhat); mse.cols = cols;
         mse.scale = (float) (2.0 / x.size());
@@ -592,8 +602,10 @@ public final class CpuBackend implements Backend {
         double[] sums = new double[0];
         int cols;
         float scale;
+        boolean sigmoid;
 
         @Override void run(int r0, int r1) {
+            if (sigmoid) { runSigmoid(r0, r1); return; }
             int ub = S.loopBound(cols);
             for (int r = r0; r < r1; r++) {
                 int o = r * cols, j = 0;
@@ -608,6 +620,34 @@ public final class CpuBackend implements Backend {
                     float e = xhat[o + j] - x[o + j];
                     rowSum += e * e;
                     d[o + j] = e * scale;
+                }
+                sums[r] = rowSum;
+            }
+        }
+
+        /**
+         * {@link #run} with SigmoidGrad's arithmetic applied to each gradient before it is
+         * stored (a copy, not a shared helper: a vector passed to one that C2 did not inline
+         * was boxed).
+         */
+        private void runSigmoid(int r0, int r1) {
+            int ub = S.loopBound(cols);
+            for (int r = r0; r < r1; r++) {
+                int o = r * cols, j = 0;
+                FloatVector s = FloatVector.zero(S);
+                for (; j < ub; j += L) {
+                    FloatVector y = FloatVector.fromArray(S, xhat, o + j);
+                    FloatVector e = y.sub(FloatVector.fromArray(S, x, o + j));
+                    s = e.fma(e, s);
+                    FloatVector v = e.mul(scale).mul(y).mul(y.neg().add(1f));
+                    v.blend(0f, v.abs().lt(Float.MIN_NORMAL)).intoArray(d, o + j);   // no subnormals (see Backend)
+                }
+                double rowSum = Gemm.sum(s);
+                for (; j < cols; j++) {
+                    float y = xhat[o + j], e = y - x[o + j];
+                    rowSum += e * e;
+                    float v = e * scale * y * (1f - y);
+                    d[o + j] = Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
                 }
                 sums[r] = rowSum;
             }
