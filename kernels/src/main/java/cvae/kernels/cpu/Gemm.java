@@ -28,7 +28,12 @@ import jdk.incubator.vector.VectorSpecies;
  * training step uses (NN forward, TN weight gradient, NT input gradient) runs the same
  * kernel. Two kinds of product, where a packed operand would not be reused, read A's
  * rows in place instead ({@link #kernelInPlace}): narrow ones ({@link #productNarrow})
- * and an input gradient at a batch of 64 or less ({@link #productShortNT}).
+ * and an input gradient at a batch of 64 or less ({@link #productShortNT}). A weight
+ * gradient whose Adam step follows at once is split by rows ({@link #productRowChunks}).
+ *
+ * <p>Loop order ({@link #product}): per MC block of rows, A packed for every K block,
+ * then each column panel through all K blocks in turn, so that its block of C stays in
+ * L1 from one K block to the next.
  *
  * <p>Determinism: every element of C is, for each K block in order, one FMA chain over
  * the block's k in order from zero, added to the sum of the blocks before it. The K
