@@ -23,7 +23,9 @@ echo "JMH: FMA peak and one training step (2 min)..." >&2
 "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" 'cvae.bench.(FmaPeakBenchmark|TrainStepBenchmark)' \
   -p threads=1,2 -wi 4 -w 3 -i 5 -r 2 -prof gc -rf csv -rff "$TMP/jmh.csv" > "$TMP/jmh.log" 2>&1 \
   || { cat "$TMP/jmh.log" >&2; exit 1; }
-if ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so'; then
+# (grep -c reads all of ldconfig's list: with -q it stops at the first match, ldconfig dies of
+# SIGPIPE, and under pipefail the test failed though OpenBLAS was there)
+if [[ "$(ldconfig -p 2>/dev/null | grep -c 'libopenblas\.so')" != 0 ]]; then
   echo "GEMM against OpenBLAS (8 min)..." >&2
   "$ROOT/benchmarks/cpu-vs-openblas.sh" > "$TMP/openblas" 2>&1 || { cat "$TMP/openblas" >&2; exit 1; }
 else
