@@ -100,9 +100,23 @@ public final class Cvae implements AutoCloseable {
      * normals of {@code epsStream}; adds the batch's summed MSE and KL to {@link #acc}.
      */
     public void trainStep(Tensor x, Tensor y, float klWeight, float lr, long seed, long epsStream) {
+        trainStep(x, y, klWeight, lr, seed, epsStream, null);
+    }
+
+    /**
+     * {@link #trainStep}, running {@code alongside} (null: nothing) beside one of the step's
+     * small parts, on the backend it is handed (see {@link Backend#concurrently}): work that
+     * touches none of the model's tensors, nor x and y, such as gathering the next batch.
+     */
+    public void trainStep(Tensor x, Tensor y, float klWeight, float lr, long seed, long epsStream, Consumer<Backend> alongside) {
         adamSteps++;
         float bc1 = (float) (1 - Math.pow(BETA1, adamSteps)), bc2 = (float) (1 - Math.pow(BETA2, adamSteps));
-        step(x, y, klWeight, seed, epsStream, true, lr, bc1, bc2);
+        batch.alongside = alongside;
+        try {
+            step(x, y, klWeight, seed, epsStream, true, lr, bc1, bc2);
+        } finally {
+            batch.alongside = null;
+        }
     }
 
     /** Forward, loss and backward only: leaves every parameter's gradient in place (for the gradient check). */
@@ -190,6 +204,7 @@ public final class Cvae implements AutoCloseable {
         weights(b, priorFc2, v.dHp, v.priH);
         b.reluBackward(v.dPriH, v.dPriH, v.priH);
         weights(b, priorFc1, v.dPriH, v.y);          // the label needs no gradient
+        if (v.alongside != null) v.alongside.accept(b);   // this part is the lighter of its pair
     }
 
     /** The step's arguments and its views of the activations (B rows), where the concurrent parts find them. */
@@ -198,6 +213,7 @@ public final class Cvae implements AutoCloseable {
         float klWeight, lr, bc1, bc2;
         long seed, epsStream;
         boolean update;
+        Consumer<Backend> alongside;
 
         Batch of(Tensor x, Tensor y, float klWeight, long seed, long epsStream, boolean update, float lr, float bc1, float bc2) {
             int b = x.rows();
