@@ -155,8 +155,8 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * {@link #product}; with {@code after} (a weight gradient, K ≤ KC), split by chunks of C's
-     * rows, each handed to after when done (see Gemm.productRowChunks).
+     * {@link #product}; with {@code after} (a weight gradient: transA, not transB, K ≤ KC),
+     * split by chunks of C's rows, each handed to after when done (see Gemm.productRowChunks).
      */
     private void product(boolean transA, float[] A, int lda, boolean transB, float[] B, int ldb, float[] C, int m, int n, int k,
                          Gemm.Epilogue ep, Gemm.AfterBlock after) {
@@ -181,7 +181,7 @@ public final class CpuBackend implements Backend {
         int[] ks = nKept <= aCols - Math.max(1, aCols / 8) ? kept : null;   // too few zeros: the dense path
         int rows = transA && ks != null ? nKept : m;            // rows of C computed (with transA: kept ones)
         if (after != null) {                                    // see Gemm.productRowChunks
-            if (after instanceof AdamAfter aa) { aa.ks = ks; aa.nKept = nKept; aa.m = m; aa.n = n; }
+            after.start(ks, nKept, m);
             int chunks = (rows + Gemm.ROW_CHUNK - 1) / Gemm.ROW_CHUNK;
             if (!parallel || chunks < 2) {
                 Gemm.productRowChunks(A, lda, B, ldb, C, n, rows, n, k, ks, null, false, after, scratch[0]);
@@ -757,6 +757,7 @@ public final class CpuBackend implements Backend {
         AdamAfter after = adamAfter;
         after.adam = adam(w, dW, m, v, lr, beta1, beta2, eps, bc1, bc2);
         after.c = d(dW);
+        after.n = dW.cols();
         product(true, d(x), x.cols(), false, d(dY), dY.cols(), after.c, dW.rows(), dW.cols(), k, null, after);
         after.adam = null; after.c = null; after.ks = null;
     }
@@ -773,6 +774,8 @@ public final class CpuBackend implements Backend {
         float[] c;
         int[] ks;                 // kept rows of C (null: every row computed)
         int nKept, m, n;
+
+        @Override void start(int[] kept, int nKept, int m) { this.ks = kept; this.nKept = nKept; this.m = m; }
 
         @Override void rows(int p0, int p1) {
             int r0 = p0, r1 = p1;

@@ -411,6 +411,9 @@ final class Gemm {
 
     /** What a thread does with each chunk of C's rows it has finished in {@link #productRowChunks}. */
     abstract static class AfterBlock {
+        /** Before the product: C has m rows, of which those listed in kept[0 .. nKept) are computed (kept null: all). */
+        void start(int[] kept, int nKept, int m) {}
+
         /** The rows at positions [p0, p1) (rows of C, or the kept rows' positions) are summed. */
         abstract void rows(int p0, int p1);
     }
