@@ -740,7 +740,7 @@ public final class CpuBackend implements Backend {
      * and w, m and v are read in one run of whole rows, which the prefetchers follow.
      * Two ways that lost: Adam on each 8 × 32 block from the product's L1 tile (w, m and
      * v read in 128-byte pieces of rows 2–3 KB apart; session 5, cpu-history.md), and Adam
-     * on the rows of each thread's column panels (runs of 1–1.5 KB; this session).
+     * on the rows of each thread's column panels (runs of 1–1.5 KB; session 7).
      * With K > KC (batches above 192), or with too few rows for two chunks (the decoder's
      * first layer, 30 rows, whose product splits its columns instead), the two ops run as
      * before.
