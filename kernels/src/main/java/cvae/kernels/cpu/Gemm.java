@@ -170,6 +170,17 @@ final class Gemm {
     abstract static class Epilogue {
         abstract void row(float[] sum, int s0, int row, int j, int nj);
 
+        /**
+         * {@link #row} for each row r &lt; mi of the L1 tile (NR floats a row), which is C's
+         * row {@code rows[i + r]}. Why a call per block: per row, the call, the dispatch on
+         * the activation and the bounds checks of a two-vector loop cost more than its
+         * arithmetic (a third of the decoder's first, K = 30, forward product); an
+         * override can do a whole block at once.
+         */
+        void block(float[] tile, int[] rows, int i, int mi, int j, int nj) {
+            for (int r = 0; r < mi; r++) row(tile, r * NR, rows[i + r], j, nj);
+        }
+
         /** {@link #row} for a row of C that is zero (every term skipped), over columns [j0, j1). */
         final void zeroRow(int row, int j0, int j1) {
             for (int j = j0; j < j1; j += NR) row(ZEROS, 0, row, j, Math.min(NR, j1 - j));
@@ -540,17 +551,46 @@ final class Gemm {
      * order, and returns how many. {@code any} is scratch of at least cols floats.
      */
     static int nonzeroColumns(float[] a, int rows, int cols, int ld, float[] any, int[] kept) {
+        return nonzeroColumns(a, rows, cols, ld, any, kept, 0);
+    }
+
+    /**
+     * {@link #nonzeroColumns}, giving up as soon as fewer than {@code minZeros} columns can
+     * still be zero: then it returns -1 and lists nothing (minZeros 0: never gives up).
+     * A column found nonzero in some row stays nonzero, so the answer -1 means exactly that
+     * the whole matrix has fewer than minZeros zero columns.
+     *
+     * <p>Why: the caller multiplies densely unless an eighth of the columns are zero, and
+     * most products' A (activations after a ReLU, gradients) has hardly a zero column in a
+     * batch, which a few rows show: scanning all 64 rows of a 64×512 activation took about
+     * 5 µs before each such product, on one thread while the other waited. The rows seen
+     * are checked after 1, 2, 4, 8, … rows, so a matrix that is sparse enough costs one
+     * full scan plus a count per power of two.
+     */
+    static int nonzeroColumns(float[] a, int rows, int cols, int ld, float[] any, int[] kept, int minZeros) {
         java.util.Arrays.fill(any, 0, cols, 0f);
         int ub = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0, check = 1; r < rows; r++) {
             int o = r * ld, j = 0;
             for (; j < ub; j += L)
                 FloatVector.fromArray(S, any, j).max(FloatVector.fromArray(S, a, o + j).abs()).intoArray(any, j);
             for (; j < cols; j++) any[j] = Math.max(any[j], Math.abs(a[o + j]));
+            if (minZeros > 0 && r + 1 == check && r + 1 < rows) {
+                check *= 2;
+                if (zeros(any, cols) < minZeros) return -1;
+            }
         }
         int n = 0;
         for (int j = 0; j < cols; j++) if (any[j] != 0f) kept[n++] = j;
         return n;
+    }
+
+    /** How many of {@code any[0 .. cols)} are zero (+0 or -0; NaN is not). */
+    private static int zeros(float[] any, int cols) {
+        int z = 0, j = 0;
+        for (int ub = S.loopBound(cols); j < ub; j += L) z += FloatVector.fromArray(S, any, j).eq(0f).trueCount();
+        for (; j < cols; j++) if (any[j] == 0f) z++;
+        return z;
     }
 
     /**
@@ -839,17 +879,15 @@ final class Gemm {
     /** The tile's rows plus C's partial sums (with {@code add}), each row to the epilogue. */
     private static void fromTileFinish(float[] c, int ldc, int[] rows, int i, int j, int mi, int nj, boolean add, float[] tile,
                                        Epilogue ep) {
-        for (int r = 0; r < mi; r++) {
-            int t = r * NR;
-            if (add) {
-                int o = rows[i + r] * ldc + j;
+        if (add)
+            for (int r = 0; r < mi; r++) {
+                int t = r * NR, o = rows[i + r] * ldc + j;
                 for (int jj = 0; jj < nj; jj += L) {
                     VectorMask<Float> m = S.indexInRange(jj, nj);
                     FloatVector.fromArray(S, c, o + jj, m).add(FloatVector.fromArray(S, tile, t + jj)).intoArray(tile, t + jj);
                 }
             }
-            ep.row(tile, t, rows[i + r], j, nj);
-        }
+        ep.block(tile, rows, i, mi, j, nj);
     }
 
     /**
