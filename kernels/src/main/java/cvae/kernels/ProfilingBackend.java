@@ -16,45 +16,82 @@ import java.util.function.Supplier;
  */
 public final class ProfilingBackend implements Backend {
     private final Backend b;
-    private final Map<String, long[]> times = new TreeMap<>();
-
+    /** Shared with the lanes' profilers (see {@link #concurrently}), which write from two threads: guarded by itself. */
+    private final Map<String, long[]> times;
     private final long countFrom;
+    /** Appended to each op's name: empty, or which part of {@link #concurrently} ran it. */
+    private final String suffix;
+    /** The profilers of the concurrent parts, made on first use. */
+    private ProfilingBackend[] lanes;
 
     public ProfilingBackend(Backend inner) {
+        this(inner, new TreeMap<>(), System.nanoTime() + (long) (Double.parseDouble(System.getProperty("cvae.profile.warmup", "0")) * 1e9), "");
+    }
+
+    private ProfilingBackend(Backend inner, Map<String, long[]> times, long countFrom, String suffix) {
         this.b = inner;
-        this.countFrom = System.nanoTime() + (long) (Double.parseDouble(System.getProperty("cvae.profile.warmup", "0")) * 1e9);
+        this.times = times;
+        this.countFrom = countFrom;
+        this.suffix = suffix;
     }
 
     private void time(String op, Runnable r) {
         long t0 = System.nanoTime();
         r.run();
         b.synchronize();
-        if (t0 < countFrom) return;
-        long[] t = times.computeIfAbsent(op, k -> new long[2]);
-        t[0] += System.nanoTime() - t0;
-        t[1]++;
+        count(op, t0);
     }
 
     private <T> T time(String op, Supplier<T> r) {
         long t0 = System.nanoTime();
         T v = r.get();
-        if (t0 < countFrom) return v;
-        long[] t = times.computeIfAbsent(op, k -> new long[2]);
-        t[0] += System.nanoTime() - t0;
-        t[1]++;
+        count(op, t0);
         return v;
     }
 
-    public void reset() { times.clear(); }
+    private void count(String op, long t0) {
+        long dt = System.nanoTime() - t0;
+        if (t0 < countFrom) return;
+        synchronized (times) {
+            long[] t = times.computeIfAbsent(op + suffix, k -> new long[2]);
+            t[0] += dt;
+            t[1]++;
+        }
+    }
 
-    /** One line per op: total ms, calls, share of the total. */
-    public String report() {
+    /**
+     * Runs the parts as the wrapped backend does (on the cpu backend, each on a one-thread
+     * backend of its own, at the same time), each op timed where it runs and listed with
+     * the part's number. Why: with the interface's default (one part after the other on this
+     * backend), the profile timed the step's small concurrent ops on two threads, which the
+     * step never does, and hid what the two parts cost side by side.
+     */
+    @Override public void concurrently(java.util.function.Consumer<Backend> first, java.util.function.Consumer<Backend> second) {
+        b.concurrently(l -> first.accept(lane(0, l)), l -> second.accept(lane(1, l)));
+    }
+
+    private synchronized ProfilingBackend lane(int i, Backend inner) {
+        if (lanes == null) lanes = new ProfilingBackend[2];
+        if (lanes[i] == null || lanes[i].b != inner) lanes[i] = new ProfilingBackend(inner, times, countFrom, suffix + " ‖" + (i + 1));
+        return lanes[i];
+    }
+
+    public void reset() { synchronized (times) { times.clear(); } }
+
+    /** One line per op: total ms, calls, share of the total (ops marked ‖1 and ‖2 ran side by side, see {@link #concurrently}). */
+    public synchronized String report() {
+        synchronized (times) { return table(); }
+    }
+
+    private String table() {
         long total = times.values().stream().mapToLong(t -> t[0]).sum();
         StringBuilder sb = new StringBuilder();
         times.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).forEach(e ->
                 sb.append(String.format(Locale.ROOT, "%-22s %9.1f ms %8d calls %5.1f%%%n", e.getKey(), e.getValue()[0] / 1e6,
                         e.getValue()[1], 100.0 * e.getValue()[0] / Math.max(1, total))));
         sb.append(String.format(Locale.ROOT, "%-22s %9.1f ms%n", "total", total / 1e6));
+        if (times.keySet().stream().anyMatch(k -> k.contains(" ‖")))
+            sb.append("(ops marked ‖1 and ‖2 ran at the same time, one on each thread: the total counts both)\n");
         return sb.toString();
     }
 
@@ -92,6 +129,11 @@ public final class ProfilingBackend implements Backend {
                                          float lr, float b1, float b2, float eps, float bc1, float bc2) {
         String shape = "weightGradAdam " + dW.rows() + "x" + dW.cols() + "x" + x.rows();
         time(shape, () -> b.weightGradAdam(dW, x, dY, w, m, v, lr, b1, b2, eps, bc1, bc2));
+    }
+
+    @Override public void inputGradientRelu(Tensor dX, Tensor dY, Tensor w, Tensor y) {
+        String shape = "gemmNT+reluBackward " + dX.rows() + "x" + dX.cols() + "x" + dY.cols();
+        time(shape, () -> b.inputGradientRelu(dX, dY, w, y));
     }
 
     @Override public void mseSigmoidBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
