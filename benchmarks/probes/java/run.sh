@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds and runs one of the Java probes here against the cpu backend's classes (they reach
+# package-private parts of cvae.kernels.cpu, so they are not in the benchmarks jar). GemmAB's
+# GemmX is written from the current Gemm.java by gemmx.py. OpenBLAS's environment as in
+# benchmarks/cpu-vs-openblas.sh. Build the project first (mvn -o install -DskipTests).
+#   benchmarks/probes/java/run.sh GemmAB square-1024 0 21           (one product, three ways)
+#   KERNELS=/path/to/other/classes benchmarks/probes/java/run.sh StepOpsProbe 15   (another build)
+set -euo pipefail
+DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$DIR/../../.." && pwd)"
+JAVA=""
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
+  [[ -x "$j/bin/java" ]] && "$j/bin/java" -version 2>&1 | grep -q '"25' && { JAVA="$j/bin"; break; }
+done
+[[ -n "$JAVA" ]] || { echo "no JDK 25 found (set JAVA_HOME)" >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 MAIN [args]" >&2; exit 2; }
+KERNELS="${KERNELS:-$ROOT/kernels/target/classes}"
+CP="$KERNELS:$ROOT/bindings/target/classes"
+[[ -d "$KERNELS/cvae/kernels/cpu" ]] || { echo "build first: mvn -o install -DskipTests" >&2; exit 2; }
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+python3 "$DIR/gemmx.py" "$ROOT/kernels/src/main/java/cvae/kernels/cpu/Gemm.java" "$OUT"
+"$JAVA/javac" -nowarn --release 25 --add-modules jdk.incubator.vector -cp "$CP" -d "$OUT" "$OUT/GemmX.java" "$DIR"/*.java 2>&1 \
+  | grep -vE '^(warning|Note|1 warning)' || true
+MAIN=$1; shift
+env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="${CORETYPE:-SkylakeX}" "$JAVA/java" ${JAVA_OPTS:-} --add-modules jdk.incubator.vector \
+  --enable-native-access=ALL-UNNAMED -cp "$OUT:$CP" "cvae.kernels.cpu.$MAIN" "$@" 2>&1 | grep -v '^WARNING'
