@@ -61,8 +61,8 @@ public final class ProfilingBackend implements Backend {
 
     /**
      * Runs the parts as the wrapped backend does (on the cpu backend, each on a one-thread
-     * backend of its own, at the same time), each op timed where it runs and listed with
-     * the part's number. Why: with the interface's default (one part after the other on this
+     * backend of its own, at the same time), each op timed where it runs and, when the parts
+     * ran on backends of their own, listed with the part's number. Why: with the interface's default (one part after the other on this
      * backend), the profile timed the step's small concurrent ops on two threads, which the
      * step never does, and hid what the two parts cost side by side.
      */
@@ -71,6 +71,7 @@ public final class ProfilingBackend implements Backend {
     }
 
     private synchronized ProfilingBackend lane(int i, Backend inner) {
+        if (inner == b) return this;   // the wrapped backend runs the parts itself, one after the other (the default)
         if (lanes == null) lanes = new ProfilingBackend[2];
         if (lanes[i] == null || lanes[i].b != inner) lanes[i] = new ProfilingBackend(inner, times, countFrom, suffix + " ‖" + (i + 1));
         return lanes[i];
