@@ -152,18 +152,6 @@ public interface Backend extends AutoCloseable {
     void mseForwardBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex);
 
     /**
-     * A layer's input gradient through the ReLU that made its input:
-     * {@code dX = (dY · wᵀ) ⊙ [y > 0]}, with y (the shape of dX) the ReLU's output. The same
-     * floats as {@link #gemm}{@code (dX, false, dY, true, w, 1, 0)} followed by
-     * {@link #reluBackward}{@code (dX, dX, y)}, which is what this default does; the cpu backend
-     * applies the mask as it writes dX.
-     */
-    default void inputGradientRelu(Tensor dX, Tensor dY, Tensor w, Tensor y) {
-        gemm(dX, false, dY, true, w, 1f, 0f);
-        reluBackward(dX, dX, y);
-    }
-
-    /**
      * {@link #mseForwardBackward} where xhat is a sigmoid's output, followed by
      * {@link #sigmoidBackward} of its gradient: dXhat is the gradient of the sigmoid's input.
      * The same floats as those two ops, which is what this default does; the cpu backend

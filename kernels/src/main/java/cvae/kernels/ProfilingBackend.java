@@ -132,11 +132,6 @@ public final class ProfilingBackend implements Backend {
         time(shape, () -> b.weightGradAdam(dW, x, dY, w, m, v, lr, b1, b2, eps, bc1, bc2));
     }
 
-    @Override public void inputGradientRelu(Tensor dX, Tensor dY, Tensor w, Tensor y) {
-        String shape = "gemmNT+reluBackward " + dX.rows() + "x" + dX.cols() + "x" + dY.cols();
-        time(shape, () -> b.inputGradientRelu(dX, dY, w, y));
-    }
-
     @Override public void mseSigmoidBackward(Tensor dXhat, Tensor xhat, Tensor x, Tensor acc, int accIndex) {
         time("mse+sigmoidBackward", () -> b.mseSigmoidBackward(dXhat, xhat, x, acc, accIndex));
     }

@@ -97,49 +97,6 @@ class BackendOpsTest {
     }
 
     /**
-     * {@code inputGradientRelu} gives, to the bit, what gemm (dY·wᵀ) and then reluBackward give
-     * on the same backend, and the reference's two ops within the gemm tolerance. The shapes
-     * reach the cpu backend's fused path (a short dY: m ≤ 64, n ≥ 128, k ≥ 256; with a partial
-     * last chunk of columns and odd sizes) and its fallback; y has positive, zero (+0 and -0),
-     * negative and NaN entries, and dY·wᵀ has NaN where dY does.
-     */
-    @ParameterizedTest(name = "inputGradientRelu on backend {0}")
-    @MethodSource("backends")
-    void inputGradientReluIsGemmThenReluBackward(int which) {
-        Backend b = BACKENDS.get(which);
-        SplittableRandom r = new SplittableRandom(12);
-        int[][] shapes = {{64, 512, 784}, {37, 130, 260}, {1, 129, 300}, {64, 512, 40}, {9, 17, 5}};
-        for (int[] s : shapes) {
-            int m = s[0], n = s[1], k = s[2];
-            float[] dy = random(r, m * k, 1), w = random(r, n * k, 1), y = random(r, m * n, 1);
-            for (int i = 0; i < y.length; i += 5) y[i] = i % 2 == 0 ? 0f : -0f;
-            y[y.length / 2] = Float.NaN;
-            dy[(m / 2) * k + k / 3] = Float.NaN;           // a NaN row of dY·wᵀ, masked or not by y
-            float[] fused = inputGradientRelu(b, m, n, k, dy, w, y, true), twoOps = inputGradientRelu(b, m, n, k, dy, w, y, false);
-            String at = "inputGradientRelu " + m + "x" + n + "x" + k;
-            for (int i = 0; i < fused.length; i++)
-                assertEquals(Float.floatToRawIntBits(twoOps[i]), Float.floatToRawIntBits(fused[i]), at + " element " + i);
-            float[] want = inputGradientRelu(REF, m, n, k, dy, w, y, false), got = fused.clone();
-            for (int i = 0; i < want.length; i++) {
-                assertEquals(Float.isNaN(want[i]), Float.isNaN(got[i]), at + " element " + i + ": NaN in one only");
-                if (Float.isNaN(want[i])) want[i] = got[i] = 0f;
-            }
-            close(at, want, got, 2e-5 * Math.sqrt(k));
-        }
-    }
-
-    /** dX (m×n) from dY (m×k), w (n×k) and the ReLU output y (m×n): fused, or gemm then reluBackward. */
-    static float[] inputGradientRelu(Backend be, int m, int n, int k, float[] dy, float[] w, float[] y, boolean fused) {
-        Tensor dX = be.tensor(m, n), tdy = put(be, m, k, dy), tw = put(be, n, k, w), ty = put(be, m, n, y);
-        if (fused) be.inputGradientRelu(dX, tdy, tw, ty);
-        else {
-            be.gemm(dX, false, tdy, true, tw, 1f, 0f);
-            be.reluBackward(dX, dX, ty);
-        }
-        return get(be, dX);
-    }
-
-    /**
      * {@code linearForward} gives, to the bit, what its three ops give one after another on
      * the same backend (the cpu backend fuses them into its product), and the reference's
      * result within the gemm tolerance. The shapes reach every path of the fused one: one

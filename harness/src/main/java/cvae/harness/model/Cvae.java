@@ -152,8 +152,9 @@ public final class Cvae implements AutoCloseable {
 
         // ---- loss, then backward: each layer's input gradient, then its weights' ----
         be.mseSigmoidBackward(v.dXhat, v.xhat, x, acc, ACC_MSE);   // the loss's gradient through the sigmoid
-        decFc2.inputGradientRelu(be, v.dDecH, v.dXhat, v.decH);   // through decFc1's ReLU
+        decFc2.inputGradient(be, v.dDecH, v.dXhat);
         weights(be, decFc2, v.dXhat, v.decH);
+        be.reluBackward(v.dDecH, v.dDecH, v.decH);
         decFc1.inputGradient(be, v.dZ, v.dDecH);     // the gradient of z only: the label needs none
         be.concurrently(decoderInputWeights, latentGradients);
         encFc2.inputGradient(be, v.dEncH, v.dHq);

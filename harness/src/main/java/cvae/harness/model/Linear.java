@@ -76,15 +76,6 @@ public final class Linear {
         be.gemm(dX, false, dY, true, n == in ? weight : firstInputs, 1f, 0f);
     }
 
-    /**
-     * {@link #inputGradient} through the ReLU whose output {@code y} (the shape of dX) was this
-     * layer's input: dX = (dY·Wtᵀ) ⊙ [y > 0] (see Backend.inputGradientRelu).
-     */
-    void inputGradientRelu(Backend be, Tensor dX, Tensor dY, Tensor y) {
-        if (dX.cols() != in) throw new IllegalArgumentException(name + ": input gradient " + dX + " through a ReLU for " + in + " inputs");
-        be.inputGradientRelu(dX, dY, weight, y);
-    }
-
     /** A view of Wt's first rows, made once (a view made every step would be garbage every step). */
     private Tensor firstInputs;
 

@@ -162,8 +162,14 @@ public final class CpuBackend implements Backend {
                          Gemm.Epilogue ep, Gemm.AfterBlock after) {
         int t = pool.threads();
         boolean large = 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP, parallel = t > 1 && large;
-        if (!transA && transB && ep == null && shortNT(m, n, k)) {
-            productShortNT(A, lda, B, ldb, C, m, n, k, null);
+        if (!transA && transB && ep == null && m <= 2 * Gemm.NR && n >= 4 * Gemm.NR && k >= 8 * Gemm.NR) {   // see Gemm.productShortNT
+            int chunks = (n + Gemm.SHORT_NT_ROWS - 1) / Gemm.SHORT_NT_ROWS, parts = parallel ? Math.min(t, chunks) : 1;
+            if (parts == 1) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, null, false, scratch[0]); return; }
+            ShortNT sn = shortNT;
+            sn.A = A; sn.lda = lda; sn.B = B; sn.ldb = ldb; sn.C = C; sn.m = m; sn.n = n; sn.k = k;
+            claims.reset(1, chunks);
+            pool.run(parts, sn);
+            sn.A = sn.B = sn.C = null;
             return;
         }
         // the columns of the stored A (k, or with transA the rows of C) that are all zero are skipped (see Gemm)
@@ -209,34 +215,6 @@ public final class CpuBackend implements Backend {
         p.ep = null;
     }
 
-    /** Whether C (m×n) = A·Bᵀ (K = k) goes through Gemm.productShortNT: a short A, and enough work for its copy. */
-    private static boolean shortNT(int m, int n, int k) { return m <= 2 * Gemm.NR && n >= 4 * Gemm.NR && k >= 8 * Gemm.NR; }
-
-    /** C = A·Bᵀ through Gemm.productShortNT, zero where {@code mask} (C's shape; null: none) is not above 0. */
-    private void productShortNT(float[] A, int lda, float[] B, int ldb, float[] C, int m, int n, int k, float[] mask) {
-        int t = pool.threads(), chunks = (n + Gemm.SHORT_NT_ROWS - 1) / Gemm.SHORT_NT_ROWS;
-        int parts = t > 1 && 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP ? Math.min(t, chunks) : 1;
-        if (parts == 1) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, mask, null, false, scratch[0]); return; }
-        ShortNT sn = shortNT;
-        sn.A = A; sn.lda = lda; sn.B = B; sn.ldb = ldb; sn.C = C; sn.m = m; sn.n = n; sn.k = k; sn.mask = mask;
-        claims.reset(1, chunks);
-        pool.run(parts, sn);
-        sn.A = sn.B = sn.C = sn.mask = null;
-    }
-
-    /**
-     * The product through Gemm.productShortNT with the ReLU's mask applied as each thread
-     * copies its columns of dX out. Why: as two ops, reluBackward read by rows what the product's
-     * threads had written by columns, half of it from the other core's cache: about 50 µs for
-     * the decoder's 64×512 against 4 µs with both in cache. Other shapes: the two ops.
-     */
-    @Override public void inputGradientRelu(Tensor dX, Tensor dY, Tensor w, Tensor y) {
-        int m = dX.rows(), n = dX.cols(), k = checkGemm(dX, false, dY, true, w);
-        if (y.rows() != m || y.cols() != n) throw new IllegalArgumentException("relu output " + y + " for " + dX);
-        if (!shortNT(m, n, k)) { Backend.super.inputGradientRelu(dX, dY, w, y); return; }
-        productShortNT(d(dY), dY.cols(), d(w), w.cols(), d(dX), m, n, k, d(y));
-    }
-
     private final RowChunks rowChunks = new RowChunks();
 
     /** Task i of Gemm.productRowChunks: chunks of C's rows claimed as it gets to them (task 0 from the front). */
@@ -253,10 +231,10 @@ public final class CpuBackend implements Backend {
 
     /** Task i of Gemm.productShortNT: chunks of C's columns claimed as it gets to them (task 0 from the front). */
     private final class ShortNT implements IntConsumer {
-        float[] A, B, C, mask;
+        float[] A, B, C;
         int lda, ldb, m, n, k;
 
-        @Override public void accept(int i) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, mask, claims, i != 0, scratch[i]); }
+        @Override public void accept(int i) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, claims, i != 0, scratch[i]); }
     }
 
     private final ProductSplit productSplit = new ProductSplit();

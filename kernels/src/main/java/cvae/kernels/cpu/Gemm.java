@@ -382,16 +382,6 @@ final class Gemm {
      */
     static void productShortNT(float[] a, int lda, float[] b, int ldb, float[] c, int ldc, int m, int n, int k,
                                Claims claims, boolean fromBack, Scratch s) {
-        productShortNT(a, lda, b, ldb, c, ldc, m, n, k, null, claims, fromBack, s);
-    }
-
-    /**
-     * {@link #productShortNT}, with each element of C set to zero where {@code mask} (laid out
-     * as C) is not above zero, as a ReLU's backward does: the same floats as the product followed
-     * by that op, written once.
-     */
-    static void productShortNT(float[] a, int lda, float[] b, int ldb, float[] c, int ldc, int m, int n, int k,
-                               float[] mask, Claims claims, boolean fromBack, Scratch s) {
         int[] identity = s.identity(Math.max(k, n + MR));
         int blocks = Math.max(1, (k + KC - 1) / KC), m0 = Math.min(m, NR);
         // Aᵀ's two column panels, every k: packed once, shared by all the rows this thread takes
@@ -423,20 +413,10 @@ final class Gemm {
                 }
             }
             int r = r0;
-            if (mask == null) {
-                for (; r + MR <= r1; r += MR)
-                    for (int i = 0; i < m; i++) FloatVector.fromArray(S8, ct, r * m + i, rowsAt, 0).intoArray(c, i * ldc + r);
-                for (; r < r1; r++)
-                    for (int i = 0; i < m; i++) c[i * ldc + r] = ct[r * m + i];
-            } else {                                       // as reluBackward: the value where mask > 0, else +0
-                for (; r + MR <= r1; r += MR)
-                    for (int i = 0; i < m; i++) {
-                        VectorMask<Float> on = FloatVector.fromArray(S8, mask, i * ldc + r).compare(VectorOperators.GT, 0f);
-                        FloatVector.fromArray(S8, ct, r * m + i, rowsAt, 0).blend(0f, on.not()).intoArray(c, i * ldc + r);
-                    }
-                for (; r < r1; r++)
-                    for (int i = 0; i < m; i++) c[i * ldc + r] = mask[i * ldc + r] > 0f ? ct[r * m + i] : 0f;
-            }
+            for (; r + MR <= r1; r += MR)
+                for (int i = 0; i < m; i++) FloatVector.fromArray(S8, ct, r * m + i, rowsAt, 0).intoArray(c, i * ldc + r);
+            for (; r < r1; r++)
+                for (int i = 0; i < m; i++) c[i * ldc + r] = ct[r * m + i];
         }
     }
 
