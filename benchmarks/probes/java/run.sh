@@ -5,6 +5,7 @@
 # benchmarks/cpu-vs-openblas.sh. Build the project first (mvn -o install -DskipTests).
 #   benchmarks/probes/java/run.sh GemmAB square-1024 0 21           (one product, three ways)
 #   KERNELS=/path/to/other/classes benchmarks/probes/java/run.sh StepOpsProbe 15   (another build)
+#   benchmarks/probes/java/run.sh StepAB 64 40 200 data/mnist /tmp/a.jar /tmp/b.jar   (whole steps, two builds)
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$DIR/../../.." && pwd)"

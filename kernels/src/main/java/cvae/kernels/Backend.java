@@ -205,7 +205,8 @@ public interface Backend extends AutoCloseable {
      * handed, possibly at the same time; returns when both are done. Neither may read what
      * the other writes. Each op computes what it would alone, so the results do not depend
      * on whether they overlapped. This default runs them one after the other on this
-     * backend; the cpu backend runs each on one of its threads.
+     * backend; the cpu backend runs each on one of its threads, and the thread that
+     * finishes first helps with the other's weight gradient ({@link #weightGradAdam}).
      */
     default void concurrently(java.util.function.Consumer<Backend> first, java.util.function.Consumer<Backend> second) {
         first.accept(this);

@@ -131,12 +131,17 @@ public final class Cvae implements AutoCloseable {
      * is still in cache. Each element's update is the same arithmetic as when every layer
      * is updated at the end, so the bits are the same.
      *
-     * <p>Three pairs of independent parts run concurrently ({@link Backend#concurrently}:
-     * on the cpu backend each on one thread): the encoder's head beside the prior and the
-     * noise, the decoder's first-layer update beside the latent gradients (reparameterisation
-     * and KL), the encoder's head update beside the prior's backward. They are small: on two
-     * threads each op of them spent more time starting and waiting than computing.
-     * Every op computes what it would alone, so the bits do not change.
+     * <p>Pairs of independent parts run concurrently ({@link Backend#concurrently}: on the
+     * cpu backend each on one thread). In the forward, the encoder's head beside the prior
+     * and the noise. In the backward, the decoder output layer's weights (gradient and Adam
+     * step, half a millisecond at batch 64 on two threads) beside all the rest of the
+     * backward: that is many small ops, which on two threads spent more time starting and
+     * waiting than computing; on one thread they run back to back, and the encoder's first
+     * layer's weights at their end. Whichever thread finishes first joins the other's weight
+     * gradient (see the cpu backend's concurrently). Inside the rest, two more pairs (the
+     * decoder's first-layer update beside the latent gradients, the encoder's head update
+     * beside the prior's backward) only mark what is independent: on one thread they run in
+     * turn. Every op computes what it would alone, so the bits do not change.
      */
     private void step(Tensor x, Tensor y, float klWeight, long seed, long epsStream, boolean update, float lr, float bc1, float bc2) {
         Batch v = batch.of(x, y, klWeight, seed, epsStream, update, lr, bc1, bc2);
@@ -153,13 +158,21 @@ public final class Cvae implements AutoCloseable {
         // ---- loss, then backward: each layer's input gradient, then its weights' ----
         be.mseSigmoidBackward(v.dXhat, v.xhat, x, acc, ACC_MSE);   // the loss's gradient through the sigmoid
         decFc2.inputGradient(be, v.dDecH, v.dXhat);
-        weights(be, decFc2, v.dXhat, v.decH);
-        be.reluBackward(v.dDecH, v.dDecH, v.decH);
-        decFc1.inputGradient(be, v.dZ, v.dDecH);     // the gradient of z only: the label needs none
-        be.concurrently(decoderInputWeights, latentGradients);
-        encFc2.inputGradient(be, v.dEncH, v.dHq);
-        be.concurrently(encoderHeadWeights, priorBackward);
-        weights(be, encFc1, v.dEncH, v.xy);            // the input needs no gradient
+        be.concurrently(decoderOutputWeights, restOfBackward);
+    }
+
+    /**
+     * The backward from the decoder's hidden layer down to the encoder's first layer, beside
+     * the decoder output layer's weights (which nothing here reads or writes).
+     */
+    private void restOfBackward(Backend b) {
+        Batch v = batch;
+        b.reluBackward(v.dDecH, v.dDecH, v.decH);
+        decFc1.inputGradient(b, v.dZ, v.dDecH);      // the gradient of z only: the label needs none
+        b.concurrently(decoderInputWeights, latentGradients);
+        encFc2.inputGradient(b, v.dEncH, v.dHq);
+        b.concurrently(encoderHeadWeights, priorBackward);
+        weights(b, encFc1, v.dEncH, v.xy);             // the input needs no gradient
     }
 
     /** A layer's weight and bias gradients, and with an update their Adam step (see Linear.weightGradients). */
@@ -172,6 +185,7 @@ public final class Cvae implements AutoCloseable {
 
     // The concurrent parts of the step, as objects made once (a lambda made in step would be garbage every step).
     private final Consumer<Backend> encoderHead = this::encoderHead, priorAndNoise = this::priorAndNoise,
+            decoderOutputWeights = this::decoderOutputWeights, restOfBackward = this::restOfBackward,
             decoderInputWeights = this::decoderInputWeights, latentGradients = this::latentGradients,
             encoderHeadWeights = this::encoderHeadWeights, priorBackward = this::priorBackward;
 
@@ -183,6 +197,8 @@ public final class Cvae implements AutoCloseable {
         priorFc2.forward(b, v.hp, v.priH);             // [prior_mu | log_prior_sigma]
         b.randomNormal(v.eps, v.seed, v.epsStream);
     }
+
+    private void decoderOutputWeights(Backend b) { weights(b, decFc2, batch.dXhat, batch.decH); }
 
     private void decoderInputWeights(Backend b) { weights(b, decFc1, batch.dDecH, batch.zy); }
 

@@ -454,10 +454,13 @@ final class Gemm {
             return;
         }
         int panels = (n + NR - 1) / NR, chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
-        float[][] pbs = s.panels(panels, k * NR);
-        for (int q = 0; q < panels; q++) packB(false, b, ldb, identity, 0, k, q * NR, Math.min(n, q * NR + NR), pbs[q], s);
+        float[][] pbs = null;                              // packed at the first chunk claimed: a thread that claims none packs nothing
         for (int ch = claims == null ? 0 : claims.next(0, fromBack); ch >= 0 && ch < chunks;
              ch = claims == null ? ch + 1 : claims.next(0, fromBack)) {
+            if (pbs == null) {
+                pbs = s.panels(panels, k * NR);
+                for (int q = 0; q < panels; q++) packB(false, b, ldb, identity, 0, k, q * NR, Math.min(n, q * NR + NR), pbs[q], s);
+            }
             int p0 = ch * ROW_CHUNK, p1 = Math.min(rows, p0 + ROW_CHUNK), rowPanels = (p1 - p0 + MR - 1) / MR;
             float[] pa = s.a(rowPanels * MR * k);
             packA(true, a, lda, p0, p1, identity, 0, k, kept, pa, s);
