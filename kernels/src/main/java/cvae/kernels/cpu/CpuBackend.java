@@ -164,11 +164,13 @@ public final class CpuBackend implements Backend {
         boolean large = 2L * m * n * k >= GEMM_PARALLEL_MIN_FLOP, parallel = t > 1 && large;
         if (!transA && transB && ep == null && m <= 2 * Gemm.NR && n >= 4 * Gemm.NR && k >= 8 * Gemm.NR) {   // see Gemm.productShortNT
             int chunks = (n + Gemm.SHORT_NT_ROWS - 1) / Gemm.SHORT_NT_ROWS, parts = parallel ? Math.min(t, chunks) : 1;
-            if (parts == 1) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, null, false, scratch[0]); return; }
+            boolean offer = offering && large && chunks >= 2;
+            if (parts == 1 && !offer) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, null, false, scratch[0]); return; }
             ShortNT sn = shortNT;
             sn.A = A; sn.lda = lda; sn.B = B; sn.ldb = ldb; sn.C = C; sn.m = m; sn.n = n; sn.k = k;
             claims.reset(1, chunks);
-            pool.run(parts, sn);
+            if (offer) runOffered(sn);
+            else pool.run(parts, sn);
             sn.A = sn.B = sn.C = null;
             return;
         }
@@ -193,20 +195,14 @@ public final class CpuBackend implements Backend {
             RowChunks rc = rowChunks;
             rc.A = A; rc.lda = lda; rc.B = B; rc.ldb = ldb; rc.C = C; rc.rows = rows; rc.n = n; rc.k = k; rc.ks = ks; rc.after = after;
             claims.reset(1, chunks);
-            if (offer) {                                        // a lane of concurrently: the other lane may join (see help)
-                this.offer = rc;
-                try {
-                    rc.accept(0);
-                } finally {
-                    this.offer = null;
-                    while (helpers.get() != 0) Thread.onSpinWait();
-                }
-            } else pool.run(Math.min(t, chunks), rc);
+            if (offer) runOffered(rc);
+            else pool.run(Math.min(t, chunks), rc);
             rc.A = rc.B = rc.C = null; rc.ks = null; rc.after = null;
             return;
         }
         int colPanels = (n + Gemm.NR - 1) / Gemm.NR, rowPanels = (rows + Gemm.MR - 1) / Gemm.MR;
-        if (!parallel || Math.max(colPanels, rowPanels) < 2) {
+        boolean offer = offering && large && colPanels >= 2;
+        if (!offer && (!parallel || Math.max(colPanels, rowPanels) < 2)) {
             productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, ep, null, true, scratch[0]);
             return;
         }
@@ -215,11 +211,12 @@ public final class CpuBackend implements Backend {
         p.m = m; p.n = n; p.k = k; p.rows = rows; p.ks = ks; p.nKept = nKept; p.ep = ep;
         // split the columns (each thread packs its own B panels), or, for few columns and
         // many rows (weight gradients of narrow layers), the rows
-        p.byColumns = colPanels >= 2 * t || colPanels >= rowPanels;
+        p.byColumns = offer || colPanels >= 2 * t || colPanels >= rowPanels;
         p.panels = p.byColumns ? colPanels : rowPanels;
         p.tasks = Math.min(t, p.panels);
         if (p.byColumns) claims.reset((rows + Gemm.MC - 1) / Gemm.MC, colPanels);
-        pool.run(p.tasks, p);
+        if (offer) runOffered(p);
+        else pool.run(p.tasks, p);
         p.A = p.B = p.C = null;
         p.ep = null;
     }
@@ -227,7 +224,7 @@ public final class CpuBackend implements Backend {
     private final RowChunks rowChunks = new RowChunks();
 
     /** Task i of Gemm.productRowChunks: chunks of C's rows claimed as it gets to them (task 0 from the front). */
-    private final class RowChunks implements IntConsumer {
+    private final class RowChunks implements Shared {
         float[] A, B, C;
         int lda, ldb, rows, n, k;
         int[] ks;
@@ -235,18 +232,35 @@ public final class CpuBackend implements Backend {
 
         @Override public void accept(int i) { Gemm.productRowChunks(A, lda, B, ldb, C, n, rows, n, k, ks, claims, i != 0, after, scratch[i]); }
 
-        /** Takes chunks from the back with another lane's packing space (see help). */
-        void join(Gemm.Scratch s) { Gemm.productRowChunks(A, lda, B, ldb, C, n, rows, n, k, ks, claims, true, after, s); }
+        @Override public void join(Gemm.Scratch s) { Gemm.productRowChunks(A, lda, B, ldb, C, n, rows, n, k, ks, claims, true, after, s); }
+    }
+
+    /** A product split by claims (task 0 from the front), which a thread can join with its own packing space. */
+    private interface Shared extends IntConsumer {
+        /** Takes a share from the back, as a task other than 0, with packing space {@code s}. */
+        void join(Gemm.Scratch s);
+    }
+
+    /** Task 0 of a product split by claims on this lane's thread, the rest offered to the other lane (see help). */
+    private void runOffered(Shared task) {
+        offer = task;
+        try {
+            task.accept(0);
+        } finally {
+            offer = null;
+            while (helpers.get() != 0) Thread.onSpinWait();
+        }
     }
 
     /**
-     * Set on a lane while it runs its part of {@link #concurrently}: its weight gradients
-     * split by rows then offer their chunks to the other lane, once that has finished its
-     * own part (see {@link #help}).
+     * Set on a lane while it runs its part of {@link #concurrently}: its products of a
+     * million flops or more are then split by claims (by columns, or for a weight gradient
+     * with Adam by rows), and offered to the other lane, which joins once it has finished
+     * its own part (see {@link #help}).
      */
     private boolean offering;
-    /** The row-chunk product this lane is running and offering (null: none), and how many lanes have joined it. */
-    private volatile RowChunks offer;
+    /** The product this lane is running and offering (null: none), and how many lanes have joined it. */
+    private volatile Shared offer;
     private final java.util.concurrent.atomic.AtomicInteger helpers = new java.util.concurrent.atomic.AtomicInteger();
     /** How many of the other lane's offers this lane has joined (seen by tests). */
     int joined;
@@ -265,7 +279,7 @@ public final class CpuBackend implements Backend {
      */
     private void help(CpuBackend other, Pair pair, int part) {
         while (!pair.done(part)) {
-            RowChunks t = other.offer;
+            Shared t = other.offer;
             if (t == null) { Thread.onSpinWait(); continue; }
             other.helpers.incrementAndGet();
             try {
@@ -279,18 +293,20 @@ public final class CpuBackend implements Backend {
     private final ShortNT shortNT = new ShortNT();
 
     /** Task i of Gemm.productShortNT: chunks of C's columns claimed as it gets to them (task 0 from the front). */
-    private final class ShortNT implements IntConsumer {
+    private final class ShortNT implements Shared {
         float[] A, B, C;
         int lda, ldb, m, n, k;
 
         @Override public void accept(int i) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, claims, i != 0, scratch[i]); }
+
+        @Override public void join(Gemm.Scratch s) { Gemm.productShortNT(A, lda, B, ldb, C, n, m, n, k, claims, true, s); }
     }
 
     private final ProductSplit productSplit = new ProductSplit();
     private final Gemm.Claims claims = new Gemm.Claims();
 
     /** Task i of a product split between the threads: its share of C's column or row panels. */
-    private final class ProductSplit implements IntConsumer {
+    private final class ProductSplit implements Shared {
         boolean transA, transB, byColumns;
         float[] A, B, C;
         int lda, ldb, m, n, k, rows, nKept, panels, tasks;
@@ -305,6 +321,11 @@ public final class CpuBackend implements Backend {
             int from = (int) ((long) panels * i / tasks), to = (int) ((long) panels * (i + 1) / tasks);
             int i0 = from * Gemm.MR, i1 = Math.min(rows, to * Gemm.MR);
             if (i0 < i1) productPart(transA, A, lda, transB, B, ldb, C, m, n, k, i0, i1, 0, n, ks, nKept, ep, null, true, scratch[i]);
+        }
+
+        /** (Offered only split by columns, see product.) */
+        @Override public void join(Gemm.Scratch s) {
+            productPart(transA, A, lda, transB, B, ldb, C, m, n, k, 0, rows, 0, n, ks, nKept, ep, claims, false, s);
         }
     }
 

@@ -43,43 +43,50 @@ class ConcurrentlyTest {
     }
 
     /**
-     * A lane that has finished its part takes chunks of the other lane's weight gradient and
-     * Adam step (CpuBackend.help): the weights and moments are those of one thread alone,
-     * to the bit. The encoder's first layer at batch 64, with the zero columns of an image batch.
+     * A lane that has finished its part takes a share of the other lane's products
+     * (CpuBackend.help): the results are those of one thread alone, to the bit. Three kinds
+     * of split: a weight gradient with its Adam step (by rows), a forward product with a
+     * fused activation (by columns) and a short input gradient (Gemm.productShortNT), at the
+     * encoder's and decoder's shapes at batch 64, with the zero columns of an image batch.
      */
     @Test
-    void aLaneThatFinishesFirstJoinsTheOthersWeightGradientWithTheSameBits() {
+    void aLaneThatFinishesFirstJoinsTheOthersProductsWithTheSameBits() {
         SplittableRandom r = new SplittableRandom(5);
         int b = 64, in = 794, out = 512;
         float[] x = new float[b * in], dy = new float[b * out], w = new float[in * out];
         for (int i = 0; i < x.length; i++) x[i] = i % in < 100 || r.nextDouble() < 0.7 ? 0f : (float) r.nextDouble();
         for (float[] v : new float[][]{dy, w}) for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian() * 0.1f;
-        float[][] want = steps(new CpuBackend(1), x, dy, w, false);
+        float[][] want = ops(new CpuBackend(1), x, dy, w, false);
         for (int attempt = 0; attempt < 20; attempt++) {
             CpuBackend be = new CpuBackend(2);
-            float[][] got = steps(be, x, dy, w, true);
+            float[][] got = ops(be, x, dy, w, true);
             for (int i = 0; i < want.length; i++) assertArrayEquals(want[i], got[i], "array " + i);
-            if (be.lanes()[1].joined > 0) return;
+            if (be.lanes()[1].joined == 4) return;   // every one of the four products
         }
-        throw new AssertionError("the idle lane never joined the other's weight gradient in 20 attempts");
+        throw new AssertionError("the idle lane did not join all four of the other's products in any of 20 attempts");
     }
 
-    /** Two Adam steps of w with the gradient xᵀ·dy (in the first part of concurrently, the second empty); w, m, v after. */
-    private static float[][] steps(CpuBackend be, float[] x, float[] dy, float[] w0, boolean together) {
+    /**
+     * In the first part of concurrently (the second empty), or alone: y = relu(x·w + 0),
+     * dx = dy·wᵀ, and two Adam steps of w with the gradient xᵀ·dy; returns y, dx, and w, m, v after.
+     */
+    private static float[][] ops(CpuBackend be, float[] x, float[] dy, float[] w0, boolean together) {
         try (be) {
             int b = 64, in = 794, out = 512;
             Tensor xt = be.tensorOf(x.clone(), b, in), dyt = be.tensorOf(dy.clone(), b, out), w = be.tensorOf(w0.clone(), in, out);
+            Tensor y = be.tensor(b, out), bias = be.tensor(1, out), dx = be.tensor(b, in);
             Tensor dw = be.tensor(in, out), m = be.tensor(in, out), v = be.tensor(in, out);
-            java.util.function.Consumer<Backend> update = p -> {
+            java.util.function.Consumer<Backend> work = p -> {
+                p.linearForward(y, xt, w, bias, Backend.Activation.RELU);
+                p.gemm(dx, false, dyt, true, w, 1f, 0f);
                 p.weightGradAdam(dw, xt, dyt, w, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f);
                 p.weightGradAdam(dw, xt, dyt, w, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.19f, 0.002f);
             };
-            if (together) be.concurrently(update, p -> {});
-            else update.accept(be);
-            float[][] got = {new float[in * out], new float[in * out], new float[in * out]};
-            be.download(got[0], w);
-            be.download(got[1], m);
-            be.download(got[2], v);
+            if (together) be.concurrently(work, p -> {});
+            else work.accept(be);
+            Tensor[] ts = {y, dx, w, m, v};
+            float[][] got = new float[ts.length][];
+            for (int i = 0; i < ts.length; i++) be.download(got[i] = new float[(int) ts[i].size()], ts[i]);
             return got;
         }
     }
