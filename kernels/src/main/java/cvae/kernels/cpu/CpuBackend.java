@@ -243,6 +243,7 @@ public final class CpuBackend implements Backend {
 
     /** Task 0 of a product split by claims on this lane's thread, the rest offered to the other lane (see help). */
     private void runOffered(Shared task) {
+        offers++;
         offer = task;
         try {
             task.accept(0);
@@ -259,31 +260,42 @@ public final class CpuBackend implements Backend {
      * its own part (see {@link #help}).
      */
     private boolean offering;
-    /** The product this lane is running and offering (null: none), and how many lanes have joined it. */
+    /**
+     * The product this lane is running and offering (null: none), how many offers it has made
+     * (the same object serves every product of a kind), and how many lanes have joined it.
+     */
     private volatile Shared offer;
+    private volatile long offers;
     private final java.util.concurrent.atomic.AtomicInteger helpers = new java.util.concurrent.atomic.AtomicInteger();
     /** How many of the other lane's offers this lane has joined (seen by tests). */
     int joined;
 
     /**
      * Called by a lane that has finished its part of {@link #concurrently}: until the other
-     * lane ({@code other}) has finished its part too, joins each row-chunk product that it
-     * offers, with this lane's packing space. Why: the two parts of a pair are rarely of one
-     * length, and the longer one's weight gradient and Adam step (a decoder layer's: half a
+     * lane ({@code other}) has finished its part too, joins each product that it offers, once,
+     * with this lane's packing space. Why: the two parts of a pair are rarely of one length,
+     * and the longer one's weight gradient and Adam step (a decoder layer's: half a
      * millisecond at batch 64) can take a second thread where it would otherwise wait.
-     * The bits do not change: a chunk is summed and updated the same on either thread.
+     * The bits do not change: each share is summed the same on either thread.
      *
      * <p>The handshake: a helper counts itself in, then checks that the offer still stands;
      * the offering lane withdraws it, then waits until no helper is counted. So a helper
-     * either sees the offer withdrawn and leaves, or is waited for.
+     * either sees the offer withdrawn and leaves, or is waited for. A helper that comes when
+     * every share is taken packs nothing (the products pack once they have claimed a share).
      */
     private void help(CpuBackend other, Pair pair, int part) {
+        long done = -1;                                    // the last offer joined
         while (!pair.done(part)) {
             Shared t = other.offer;
-            if (t == null) { Thread.onSpinWait(); continue; }
+            long n = other.offers;
+            if (t == null || n == done) { Thread.onSpinWait(); continue; }
             other.helpers.incrementAndGet();
             try {
-                if (other.offer == t) { t.join(scratch[0]); joined++; }
+                if (other.offer == t && other.offers == n) {
+                    t.join(scratch[0]);
+                    joined++;
+                    done = n;
+                }
             } finally {
                 other.helpers.decrementAndGet();
             }

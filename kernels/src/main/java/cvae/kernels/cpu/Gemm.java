@@ -276,7 +276,10 @@ final class Gemm {
                 continue;
             }
             // A packed for every K block first, block after block; then each column panel
-            // through all K blocks, so that its block of C stays in L1 between them
+            // through all K blocks, so that its block of C stays in L1 between them. With
+            // claims, A is packed once a first panel is claimed: a thread that claims none packs nothing
+            int q = claims == null ? 0 : claims.next(mcIndex, fromBack);
+            if (q < 0) continue;
             float[] pa = s.a(rowPanels * MR * kLen);
             s.slots(rowPanels, kLen);
             s.panelLens(blocks * rowPanels);
@@ -287,7 +290,7 @@ final class Gemm {
                 for (int j = j0; j < j1; j += NR)
                     columnPanel(transB, b, ldb, ks, qs, blocks, lastBlock, pa, c, ldc, rowOf, mc, mEnd, rowPanels, j, j1, ep, s);
             else
-                for (int q; (q = claims.next(mcIndex, fromBack)) >= 0; )
+                for (; q >= 0; q = claims.next(mcIndex, fromBack))
                     columnPanel(transB, b, ldb, ks, qs, blocks, lastBlock, pa, c, ldc, rowOf, mc, mEnd, rowPanels, j0 + q * NR, j1, ep, s);
         }
     }
@@ -384,15 +387,16 @@ final class Gemm {
                                Claims claims, boolean fromBack, Scratch s) {
         int[] identity = s.identity(Math.max(k, n + MR));
         int blocks = Math.max(1, (k + KC - 1) / KC), m0 = Math.min(m, NR);
+        int chunks = (n + SHORT_NT_ROWS - 1) / SHORT_NT_ROWS;
+        int first = claims == null ? 0 : claims.next(0, fromBack);
+        if (first < 0 || first >= chunks) return;          // nothing claimed: nothing packed
         // Aᵀ's two column panels, every k: packed once, shared by all the rows this thread takes
         float[] pb0 = s.b(k * NR), pb1 = m > NR ? s.a(k * NR) : null;
         packB(true, a, lda, identity, 0, k, 0, m0, pb0, s);
         if (pb1 != null) packB(true, a, lda, identity, 0, k, NR, m, pb1, s);
         float[] ct = s.ct(n * m);
         int[] rowsAt = s.strided(m);   // the 8 values of one row of C are 8 rows of Cᵀ, m apart
-        int chunks = (n + SHORT_NT_ROWS - 1) / SHORT_NT_ROWS;
-        for (int q = claims == null ? 0 : claims.next(0, fromBack); q >= 0 && q < chunks;
-             q = claims == null ? q + 1 : claims.next(0, fromBack)) {
+        for (int q = first; q >= 0 && q < chunks; q = claims == null ? q + 1 : claims.next(0, fromBack)) {
             int r0 = q * SHORT_NT_ROWS, r1 = Math.min(n, r0 + SHORT_NT_ROWS);
             for (int jp = 0; jp * NR < m; jp++) {
                 float[] pb = jp == 0 ? pb0 : pb1;
