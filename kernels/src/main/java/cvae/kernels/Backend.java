@@ -206,7 +206,8 @@ public interface Backend extends AutoCloseable {
      * the other writes. Each op computes what it would alone, so the results do not depend
      * on whether they overlapped. This default runs them one after the other on this
      * backend; the cpu backend runs each on one of its threads, and the thread that
-     * finishes first helps with the other's weight gradient ({@link #weightGradAdam}).
+     * finishes first takes a share of the other's products (a weight gradient with its
+     * Adam step above all, {@link #weightGradAdam}).
      */
     default void concurrently(java.util.function.Consumer<Backend> first, java.util.function.Consumer<Backend> second) {
         first.accept(this);
