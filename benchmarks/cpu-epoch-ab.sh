@@ -2,7 +2,8 @@
 # Epoch time of two or more builds of the harness, run alternately: on a VM whose speed
 # drifts from minute to minute, only runs taken in the same minutes compare. For each
 # round and each jar, trains EPOCHS epochs (default batch 64; more options in TRAIN_OPTS,
-# JVM options in JAVA_OPTS) and prints the `seconds` of every epoch after the first.
+# JVM options in JAVA_OPTS, after the heap cap bin/harness gives a training run) and prints the
+# `seconds` of every epoch after the first.
 #   benchmarks/cpu-epoch-ab.sh ROUNDS EPOCHS JAR [JAR ...]
 # A jar is harness/target/harness.jar of a build, copied aside (e.g. /tmp/old.jar).
 set -euo pipefail
@@ -19,7 +20,7 @@ for jar in "$@"; do [[ -f "$jar" ]] || { echo "no such jar: $jar" >&2; exit 2; }
 for r in $(seq "$ROUNDS"); do
   for jar in "$@"; do
     d="$(mktemp -d)"
-    "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} -Dcvae.home="$ROOT" \
+    "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx768m ${JAVA_OPTS:-} -Dcvae.home="$ROOT" \
       -jar "$jar" train ${TRAIN_OPTS:-} --epochs "$EPOCHS" --out "$d/run" --data "$ROOT/data/mnist" > "$d/log" 2>&1 \
       || { echo "$jar failed, see $d/log" >&2; exit 1; }
     echo "round $r $(basename "$jar"): $(tail -n +3 "$d/run/metrics.csv" | cut -d, -f8 | tr '\n' ' ')"

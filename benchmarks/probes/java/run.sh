@@ -6,6 +6,7 @@
 #   benchmarks/probes/java/run.sh GemmAB square-1024 0 21           (one product, three ways)
 #   KERNELS=/path/to/other/classes benchmarks/probes/java/run.sh StepOpsProbe 15   (another build)
 #   benchmarks/probes/java/run.sh StepAB 64 40 200 data/mnist /tmp/a.jar /tmp/b.jar   (whole steps, two builds)
+#   benchmarks/probes/java/run.sh StepParts 64 15 200 data/mnist harness/target/harness.jar   (a step, its forward, no Adam)
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$DIR/../../.." && pwd)"

@@ -44,7 +44,15 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // bin/harness caps a training run's heap (see there): a run much larger than the
+            // default model at batch 1024 can need more
+            err.println("error: out of Java heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): this run needs more; "
+                    + "give it more with CVAE_JAVA_OPTS=-Xmx<size> (e.g. CVAE_JAVA_OPTS=-Xmx4g bin/harness " + String.join(" ", args) + ")");
+            return 2;
+        }
     }
 
     @Override public void run() {
