@@ -7,6 +7,7 @@
 #   KERNELS=/path/to/other/classes benchmarks/probes/java/run.sh StepOpsProbe 15   (another build)
 #   benchmarks/probes/java/run.sh StepAB 64 40 200 data/mnist /tmp/a.jar /tmp/b.jar   (whole steps, two builds)
 #   benchmarks/probes/java/run.sh StepParts 64 15 200 data/mnist harness/target/harness.jar   (a step, its forward, no Adam)
+#   benchmarks/probes/java/run.sh GemmJarsAB 2 15 64 784 512 false /tmp/a.jar /tmp/b.jar   (one product, two builds)
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$DIR/../../.." && pwd)"
