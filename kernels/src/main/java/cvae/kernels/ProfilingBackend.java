@@ -62,9 +62,10 @@ public final class ProfilingBackend implements Backend {
     /**
      * Runs the parts as the wrapped backend does (on the cpu backend, each on a one-thread
      * backend of its own, at the same time), each op timed where it runs and, when the parts
-     * ran on backends of their own, listed with the part's number. Why: with the interface's default (one part after the other on this
-     * backend), the profile timed the step's small concurrent ops on two threads, which the
-     * step never does, and hid what the two parts cost side by side.
+     * ran on backends of their own, listed with the part's number. Why: with the interface's
+     * default (one part after the other on this backend), the profile timed the step's
+     * small concurrent ops on two threads, which the step never does, and hid what the two
+     * parts cost side by side.
      */
     @Override public void concurrently(java.util.function.Consumer<Backend> first, java.util.function.Consumer<Backend> second) {
         b.concurrently(l -> first.accept(lane(0, l)), l -> second.accept(lane(1, l)));

@@ -137,11 +137,12 @@ public final class Cvae implements AutoCloseable {
      * step, half a millisecond at batch 64 on two threads) beside all the rest of the
      * backward: that is many small ops, which on two threads spent more time starting and
      * waiting than computing; on one thread they run back to back, and the encoder's first
-     * layer's weights at their end. Whichever thread finishes first joins the other's products,
-     * its weight gradients above all (see the cpu backend's concurrently). Inside the rest, two more pairs (the
-     * decoder's first-layer update beside the latent gradients, the encoder's head update
-     * beside the prior's backward) only mark what is independent: on one thread they run in
-     * turn. Every op computes what it would alone, so the bits do not change.
+     * layer's weights at their end. Whichever thread finishes first joins the other's
+     * products, its weight gradients above all (see the cpu backend's concurrently). Inside
+     * the rest, two more pairs (the decoder's first-layer update beside the latent gradients,
+     * the encoder's head update beside the prior's backward) only mark what is independent:
+     * on one thread they run in turn. Every op computes what it would alone, so the bits do
+     * not change.
      */
     private void step(Tensor x, Tensor y, float klWeight, long seed, long epsStream, boolean update, float lr, float bc1, float bc2) {
         Batch v = batch.of(x, y, klWeight, seed, epsStream, update, lr, bc1, bc2);

@@ -956,9 +956,9 @@ public final class CpuBackend implements Backend {
     /**
      * Each part on one thread, the first on the caller's: on a one-thread backend of its
      * own ({@link #lanes}), so that each op has packing space and op state to itself. The
-     * thread that finishes its part first joins the other's products (see {@link #help}). With the step's backward arranged for it (Cvae.step), 2–6 % less time a
-     * step at batch 64 and 3–5 % at batch 1024 (two builds in one process, cpu-history.md,
-     * session 10).
+     * thread that finishes its part first joins the other's products (see {@link #help}).
+     * With the step's backward arranged for it (Cvae.step), 2–6 % less time a step at
+     * batch 64 and 3–5 % at batch 1024 (two builds in one process, cpu-history.md, session 10).
      */
     @Override public void concurrently(Consumer<Backend> first, Consumer<Backend> second) {
         if (pool.threads() == 1) {
