@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Every GPU check of the CUDA backend in one call of the device tool (see README.md here):
 #  1. machine facts and `harness info`;
-#  2. the op test matrix (CudaBackendTest: every op against the reference backend);
-#  3. a training run on cuda compared epoch by epoch with the cpu backend's curve;
+#  2. the op test matrix (CudaBackendTest: every op against the reference backend, the
+#     fused ops and subnormal flushes against the same checks as the cpu backends) and
+#     the CUDA runtime bindings' test (CudaRuntimeTest);
+#  3. a 16-epoch training run on cuda (the quality targets, epoch times), the same seed
+#     again (determinism), and the cpu backend's curve to compare with;
 #  4. epoch times at batch 64 and 1024, cuda backend next to PyTorch eager, same GPU.
 # Needs the bundle made by prepare-bundle.sh in .device/ (a jlinked JDK 25, the jars,
 # MNIST gzipped). Writes its logs to $OUT (or /tmp/gpu-out).
@@ -16,6 +19,7 @@ FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 H=("$JAVA" "${FLAGS[@]}" -Dcvae.progress=false -jar "$D/harness.jar")
 LOG="$OUT/gpu-log.txt"
 EPOCHS_TIMING="${EPOCHS_TIMING:-3}"
+EPOCHS_CUDA="${EPOCHS_CUDA:-16}"
 step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
 
 {
@@ -29,15 +33,16 @@ step "harness info"
 "${H[@]}" info
 } > "$LOG" 2>&1
 
-step "op test matrix (CudaBackendTest)" >> "$LOG"
+step "op test matrix (CudaBackendTest) and the CUDA runtime bindings (CudaRuntimeTest)" >> "$LOG"
 timeout 240 "$JAVA" "${FLAGS[@]}" -jar "$D/junit-platform-console-standalone-1.14.1.jar" execute \
-  --class-path "$D/harness.jar:$D/kernels-tests.jar" --select-class cvae.kernels.cuda.CudaBackendTest \
+  --class-path "$D/harness.jar:$D/kernels-tests.jar:$D/bindings-tests.jar" \
+  --select-class cvae.kernels.cuda.CudaBackendTest --select-class cvae.bindings.CudaRuntimeTest \
   --details=tree --disable-banner > "$OUT/gpu-tests.txt" 2>&1
 echo "exit code $?" >> "$LOG"; tail -25 "$OUT/gpu-tests.txt" >> "$LOG"
 
 {
-step "cuda, batch 64, $EPOCHS_TIMING epochs"
-timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_TIMING" --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64
+step "cuda, batch 64, $EPOCHS_CUDA epochs"
+timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_CUDA" --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64
 cat /tmp/run-cuda-64/metrics.csv
 step "cuda determinism: the same run again (2 epochs); loss columns must be identical"
 timeout 300 "${H[@]}" train --backend cuda --epochs 2 --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64-again > /dev/null
@@ -57,5 +62,8 @@ PYTHONUNBUFFERED=1 timeout 300 python3 benchmarks/gpu/torch_cvae.py --data "$D/m
 step "done"
 } >> "$LOG" 2>&1
 cp /tmp/run-cuda-64/samples/epoch0001.png "$OUT/cuda-b64-epoch0001.png" 2>/dev/null
+cp /tmp/run-cuda-64/samples/epoch0015.png "$OUT/cuda-b64-epoch0015.png" 2>/dev/null
+for r in cuda-64 cuda-64-again cpu-64 cuda-1024; do cp /tmp/run-$r/metrics.csv "$OUT/$r-metrics.csv" 2>/dev/null; done
+cp /tmp/run-cuda-64/run.json "$OUT/cuda-b64-run.json" 2>/dev/null
 cp /tmp/run-cuda-64/curves.png "$OUT/cuda-b64-curves.png" 2>/dev/null
 cat "$LOG"

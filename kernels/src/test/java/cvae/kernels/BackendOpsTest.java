@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * random inputs, with sizes that leave vector tails (odd columns, rows not a multiple
  * of the micro-kernel's 8). The CUDA backend runs the same checks in its own test.
  */
-class BackendOpsTest {
+public class BackendOpsTest {
     static final ReferenceBackend REF = new ReferenceBackend();
     static final List<Backend> BACKENDS = new ArrayList<>();
 
@@ -63,8 +63,9 @@ class BackendOpsTest {
 
     @ParameterizedTest(name = "tensorOf on backend {0}")
     @MethodSource("backends")
-    void tensorOfHoldsTheValues(int which) {
-        Backend b = BACKENDS.get(which);
+    void tensorOfHoldsTheValues(int which) { checkTensorOf(BACKENDS.get(which)); }
+
+    public static void checkTensorOf(Backend b) {
         float[] v = random(new SplittableRandom(4), 6 * 7, 1);
         Tensor t = b.tensorOf(v.clone(), 6, 7);
         assertEquals(6, t.rows());
@@ -106,8 +107,9 @@ class BackendOpsTest {
      */
     @ParameterizedTest(name = "linearForward on backend {0}")
     @MethodSource("backends")
-    void linearForwardIsItsThreeOps(int which) {
-        Backend b = BACKENDS.get(which);
+    void linearForwardIsItsThreeOps(int which) { checkLinearForward(BACKENDS.get(which)); }
+
+    public static void checkLinearForward(Backend b) {
         SplittableRandom r = new SplittableRandom(8);
         int[][] shapes = {{5, 9, 7}, {70, 100, 300}, {64, 512, 794}, {33, 40, 512}, {64, 784, 512}, {13, 8, 200}};
         for (int[] s : shapes)
@@ -186,8 +188,9 @@ class BackendOpsTest {
      */
     @ParameterizedTest(name = "sigmoid gradient flushes subnormals on backend {0}")
     @MethodSource("backends")
-    void sigmoidBackwardWritesNoSubnormals(int which) {
-        Backend b = BACKENDS.get(which);
+    void sigmoidBackwardWritesNoSubnormals(int which) { checkSigmoidBackwardFlushesSubnormals(BACKENDS.get(which)); }
+
+    public static void checkSigmoidBackwardFlushesSubnormals(Backend b) {
         int rows = 3, cols = 37, n = rows * cols;          // 111: whole vectors and a tail
         float[] y = new float[n], g = new float[n];
         for (int i = 0; i < n; i++) {
@@ -215,8 +218,9 @@ class BackendOpsTest {
      */
     @ParameterizedTest(name = "weightGradAdam on backend {0}")
     @MethodSource("backends")
-    void weightGradAdamMatchesGemmThenAdam(int which) {
-        Backend b = BACKENDS.get(which);
+    void weightGradAdamMatchesGemmThenAdam(int which) { checkWeightGradAdam(BACKENDS.get(which)); }
+
+    public static void checkWeightGradAdam(Backend b) {
         SplittableRandom r = new SplittableRandom(9);
         int[][] shapes = {{794, 512, 64}, {300, 37, 64}, {45, 37, 5}, {70, 100, 400}};   // rows, cols of W; batch
         for (int[] sh : shapes) {
@@ -248,8 +252,9 @@ class BackendOpsTest {
 
     @ParameterizedTest(name = "element-wise ops on backend {0}")
     @MethodSource("backends")
-    void elementwiseAndLayerOps(int which) {
-        Backend b = BACKENDS.get(which);
+    void elementwiseAndLayerOps(int which) { checkElementwise(BACKENDS.get(which)); }
+
+    public static void checkElementwise(Backend b) {
         SplittableRandom r = new SplittableRandom(2);
         for (int[] s : new int[][]{{1, 1}, {3, 17}, {64, 784}, {33, 40001 / 33}, {100, 513}, {130, 513}}) {
             int rows = s[0], cols = s[1], n = rows * cols;
@@ -274,18 +279,27 @@ class BackendOpsTest {
             // MSE
             float[] target = random(r, n, 1);
             close("mse", mse(REF, rows, cols, x, target), mse(b, rows, cols, x, target), 1e-5);
-            // the same through a sigmoid: xhat in (0, 1), some saturated (their gradients flushed to 0)
-            float[] sig = apply(REF, rows, cols, x, (be, t) -> be.sigmoidForward(t, t));
-            for (int i = 0; i < n; i += 7) sig[i] = i % 2 == 0 ? 1e-30f : 1f - 1e-7f;
-            float[] fused = mse(b, rows, cols, sig, target, true);
-            close("mseSigmoidBackward", mse(REF, rows, cols, sig, target, true), fused, 1e-5);
-            float[] twoOps = mse(b, rows, cols, sig, target, false);      // this backend's two ops, to the bit
-            float[] g2 = apply(b, rows, cols, java.util.Arrays.copyOf(twoOps, n), (be, t) -> be.sigmoidBackward(t, t, put(be, rows, cols, sig)));
-            for (int i = 0; i < n; i++)
-                assertEquals(Float.floatToRawIntBits(g2[i]), Float.floatToRawIntBits(fused[i]), "mseSigmoidBackward element " + i);
-            assertEquals(twoOps[n], fused[n]);
-            assertEquals(twoOps[n + 1], fused[n + 1]);
+            checkMseSigmoidBackward(b, rows, cols, x, target);
         }
+    }
+
+    /**
+     * The MSE gradient through the sigmoid ({@code xhat} a sigmoid's output, some saturated:
+     * their gradients flushed to 0) against the reference, and, to the bit, against this
+     * backend's own two ops one after the other.
+     */
+    public static void checkMseSigmoidBackward(Backend b, int rows, int cols, float[] x, float[] target) {
+        int n = rows * cols;
+        float[] sig = apply(REF, rows, cols, x, (be, t) -> be.sigmoidForward(t, t));
+        for (int i = 0; i < n; i += 7) sig[i] = i % 2 == 0 ? 1e-30f : 1f - 1e-7f;
+        float[] fused = mse(b, rows, cols, sig, target, true);
+        close("mseSigmoidBackward", mse(REF, rows, cols, sig, target, true), fused, 1e-5);
+        float[] twoOps = mse(b, rows, cols, sig, target, false);      // this backend's two ops, to the bit
+        float[] g2 = apply(b, rows, cols, java.util.Arrays.copyOf(twoOps, n), (be, t) -> be.sigmoidBackward(t, t, put(be, rows, cols, sig)));
+        for (int i = 0; i < n; i++)
+            assertEquals(Float.floatToRawIntBits(g2[i]), Float.floatToRawIntBits(fused[i]), "mseSigmoidBackward element " + i);
+        assertEquals(twoOps[n], fused[n]);
+        assertEquals(twoOps[n + 1], fused[n + 1]);
     }
 
     interface Op { void apply(Backend be, Tensor t); }
@@ -403,8 +417,10 @@ class BackendOpsTest {
 
     @ParameterizedTest(name = "Adam flushes subnormal moments on backend {0}")
     @MethodSource("backends")
-    void adamFlushesSubnormalMoments(int which) {
-        for (Backend be : new Backend[]{REF, BACKENDS.get(which)}) {
+    void adamFlushesSubnormalMoments(int which) { checkAdamFlushesSubnormalMoments(BACKENDS.get(which)); }
+
+    public static void checkAdamFlushesSubnormalMoments(Backend b) {
+        for (Backend be : new Backend[]{REF, b}) {
             int n = 37;                                  // a vector body and a tail
             float[] p = new float[n], g = new float[n], m = new float[n], v = new float[n];
             java.util.Arrays.fill(p, 1f);

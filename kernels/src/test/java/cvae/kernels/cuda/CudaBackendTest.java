@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cvae.bindings.CudaGraph;
 import cvae.kernels.Backend;
+import cvae.kernels.BackendOpsTest;
 import cvae.kernels.BackendUnavailableException;
 import cvae.kernels.Philox;
 import cvae.kernels.Tensor;
@@ -192,6 +193,41 @@ class CudaBackendTest {
         out[g.length + 1] = a[1];
         return out;
     }
+
+    // ---- the fused ops of the interface and the subnormal flushes ------------------------------
+    // The same checks as the cpu backends' (BackendOpsTest), on this backend: where the cuda
+    // backend keeps an interface default (linearForward, mseSigmoidBackward, weightGradAdam),
+    // the check that the fused op gives its parts' bits still holds and still matters.
+
+    @ParameterizedTest(name = "tensorOf, backend {0}")
+    @MethodSource("backends")
+    void tensorOfHoldsTheValues(int which) { BackendOpsTest.checkTensorOf(CUDA.get(which)); }
+
+    @ParameterizedTest(name = "linearForward against its three ops and the reference, backend {0}")
+    @MethodSource("backends")
+    void linearForwardIsItsThreeOps(int which) { BackendOpsTest.checkLinearForward(CUDA.get(which)); }
+
+    @ParameterizedTest(name = "weightGradAdam against gemm then Adam, backend {0}")
+    @MethodSource("backends")
+    void weightGradAdamMatchesGemmThenAdam(int which) { BackendOpsTest.checkWeightGradAdam(CUDA.get(which)); }
+
+    @ParameterizedTest(name = "mseSigmoidBackward against its two ops and the reference, backend {0}")
+    @MethodSource("backends")
+    void mseSigmoidBackward(int which) {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int[] s : new int[][] {{1, 1}, {3, 17}, {64, 784}, {33, 1212}, {130, 513}}) {
+            int n = s[0] * s[1];
+            BackendOpsTest.checkMseSigmoidBackward(CUDA.get(which), s[0], s[1], random(r, n, 4), random(r, n, 1));
+        }
+    }
+
+    @ParameterizedTest(name = "sigmoid gradient flushes subnormals, backend {0}")
+    @MethodSource("backends")
+    void sigmoidBackwardWritesNoSubnormals(int which) { BackendOpsTest.checkSigmoidBackwardFlushesSubnormals(CUDA.get(which)); }
+
+    @ParameterizedTest(name = "Adam flushes subnormal moments, backend {0}")
+    @MethodSource("backends")
+    void adamFlushesSubnormalMoments(int which) { BackendOpsTest.checkAdamFlushesSubnormalMoments(CUDA.get(which)); }
 
     // ---- latent ops ---------------------------------------------------------------------------
 
