@@ -8,12 +8,16 @@
 #     again (determinism), and the cpu backend's curve to compare with;
 #  4. epoch times at batch 64 and 1024, cuda backend next to PyTorch eager, same GPU.
 # Needs the bundle made by prepare-bundle.sh in .device/ (a jlinked JDK 25, the jars,
-# MNIST gzipped). Writes its logs to $OUT (or /tmp/gpu-out).
+# MNIST). Writes its logs to $OUT (or /tmp/gpu-out).
 set -u
 OUT="${OUT:-/tmp/gpu-out}"
 mkdir -p "$OUT"
 D=.device
-tar xzf "$D/jdk.tgz" -C /tmp
+# xz via Python where the machine has no xz binary
+unpack() { tar xJf "$1" -C /tmp 2>/dev/null || python3 -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall('/tmp')" "$1"; }
+unpack "$D/jdk.txz"
+unpack "$D/mnist.txz"
+MNIST=/tmp/mnist
 JAVA=/tmp/jdk-gpu/bin/java
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 H=("$JAVA" "${FLAGS[@]}" -Dcvae.progress=false -jar "$D/harness.jar")
@@ -42,23 +46,23 @@ echo "exit code $?" >> "$LOG"; tail -25 "$OUT/gpu-tests.txt" >> "$LOG"
 
 {
 step "cuda, batch 64, $EPOCHS_CUDA epochs"
-timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_CUDA" --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64
+timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_CUDA" --batch-size 64 --data "$MNIST" --out /tmp/run-cuda-64
 cat /tmp/run-cuda-64/metrics.csv
 step "cuda determinism: the same run again (2 epochs); loss columns must be identical"
-timeout 300 "${H[@]}" train --backend cuda --epochs 2 --batch-size 64 --data "$D/mnist" --out /tmp/run-cuda-64-again > /dev/null
+timeout 300 "${H[@]}" train --backend cuda --epochs 2 --batch-size 64 --data "$MNIST" --out /tmp/run-cuda-64-again > /dev/null
 if diff <(head -3 /tmp/run-cuda-64/metrics.csv | cut -d, -f1-7) <(cut -d, -f1-7 /tmp/run-cuda-64-again/metrics.csv); then echo "identical"; else echo "DIFFERENT"; fi
 step "eval of the cuda checkpoint on cuda, z = mean"
-timeout 120 "${H[@]}" eval --backend cuda --checkpoint /tmp/run-cuda-64/checkpoint.safetensors --z mean --data "$D/mnist"
+timeout 120 "${H[@]}" eval --backend cuda --checkpoint /tmp/run-cuda-64/checkpoint.safetensors --z mean --data "$MNIST"
 step "cpu ($(nproc) threads), batch 64, 2 epochs: the curve to compare with"
-timeout 300 "${H[@]}" train --backend cpu --epochs 2 --batch-size 64 --data "$D/mnist" --out /tmp/run-cpu-64
+timeout 300 "${H[@]}" train --backend cpu --epochs 2 --batch-size 64 --data "$MNIST" --out /tmp/run-cpu-64
 cat /tmp/run-cpu-64/metrics.csv
 step "cuda, batch 1024, $EPOCHS_TIMING epochs"
-timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_TIMING" --batch-size 1024 --data "$D/mnist" --out /tmp/run-cuda-1024
+timeout 300 "${H[@]}" train --backend cuda --epochs "$EPOCHS_TIMING" --batch-size 1024 --data "$MNIST" --out /tmp/run-cuda-1024
 cat /tmp/run-cuda-1024/metrics.csv
 step "PyTorch eager, batch 64"
-PYTHONUNBUFFERED=1 timeout 300 python3 benchmarks/gpu/torch_cvae.py --data "$D/mnist" --batch-size 64 --epochs "$EPOCHS_TIMING"
+PYTHONUNBUFFERED=1 timeout 300 python3 benchmarks/gpu/torch_cvae.py --data "$MNIST" --batch-size 64 --epochs "$EPOCHS_TIMING"
 step "PyTorch eager, batch 1024"
-PYTHONUNBUFFERED=1 timeout 300 python3 benchmarks/gpu/torch_cvae.py --data "$D/mnist" --batch-size 1024 --epochs "$EPOCHS_TIMING"
+PYTHONUNBUFFERED=1 timeout 300 python3 benchmarks/gpu/torch_cvae.py --data "$MNIST" --batch-size 1024 --epochs "$EPOCHS_TIMING"
 step "done"
 } >> "$LOG" 2>&1
 cp /tmp/run-cuda-64/samples/epoch0001.png "$OUT/cuda-b64-epoch0001.png" 2>/dev/null

@@ -7,7 +7,11 @@ set -u
 OUT="${OUT:-/tmp/gpu-out}"
 mkdir -p "$OUT"
 D=.device
-tar xzf "$D/jdk.tgz" -C /tmp
+# xz via Python where the machine has no xz binary
+unpack() { tar xJf "$1" -C /tmp 2>/dev/null || python3 -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall('/tmp')" "$1"; }
+unpack "$D/jdk.txz"
+unpack "$D/mnist.txz"
+MNIST=/tmp/mnist
 JAVA=/tmp/jdk-gpu/bin/java
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 H=("$JAVA" "${FLAGS[@]}" -Dcvae.progress=false -Dcvae.home="$PWD" -jar "$D/harness.jar")
@@ -22,11 +26,11 @@ timeout 200 "$JAVA" "${FLAGS[@]}" -jar "$D/junit-platform-console-standalone-1.1
   --class-path "$D/harness.jar:$D/kernels-tests.jar" --select-class cvae.kernels.cuda.CudaBackendTest \
   --details=summary --disable-banner 2>&1 | tail -15
 step "cuda, batch 64, 3 epochs (timing and curve)"
-timeout 120 "${H[@]}" train --backend cuda --epochs 3 --data "$D/mnist" --out /tmp/run-cuda-64
+timeout 120 "${H[@]}" train --backend cuda --epochs 3 --data "$MNIST" --out /tmp/run-cuda-64
 cat /tmp/run-cuda-64/metrics.csv
 for e in lr-batch kl-weight; do
   step "sweep $e on cuda, $JOBS jobs"
-  timeout "$([[ $e == lr-batch ]] && echo 330 || echo 100)" "${H[@]}" sweep "experiments/$e.yaml" --backend cuda --jobs "$JOBS" --data "$D/mnist" --out "/tmp/sweeps/$e"
+  timeout "$([[ $e == lr-batch ]] && echo 330 || echo 100)" "${H[@]}" sweep "experiments/$e.yaml" --backend cuda --jobs "$JOBS" --data "$MNIST" --out "/tmp/sweeps/$e"
   cat "/tmp/sweeps/$e/summary.md"
 done
 step "done"
