@@ -372,8 +372,10 @@ public final class CudaBackend implements Backend {
         sameShape(dx, dy);
         sameShape(dy, Y);
         if (dy.size() == 0) return;
-        if (cudnn != null) cudnn.sigmoidBackward(dx, dy, Y);
-        else launch(launchArgs().ptr(dx).ptr(dy).ptr(Y).i32((int) dy.size()), kernels.sigmoidBackward, "sigmoid_backward",
+        // Always the project's kernel, never cuDNN's: cuDNN writes subnormal gradients where
+        // the sigmoid saturates (seen on an H200: -1.05e-38), and every backend writes them
+        // as 0 (Backend.sigmoidBackward), so that runs agree across backends.
+        launch(launchArgs().ptr(dx).ptr(dy).ptr(Y).i32((int) dy.size()), kernels.sigmoidBackward, "sigmoid_backward",
                 KernelModule.grid(dy.size()));
     }
 

@@ -54,7 +54,6 @@ final class CudnnOps {
 
     void reluBackward(CudaTensor dX, CudaTensor dY, CudaTensor y) { backward(relu, dX, dY, y); }
 
-    void sigmoidBackward(CudaTensor dX, CudaTensor dY, CudaTensor y) { backward(sigmoid, dX, dY, y); }
 
     private void forward(Cudnn.ActivationDescriptor act, CudaTensor y, CudaTensor x) {
         MemorySegment d = shape(x.rows(), x.cols()).handle();
