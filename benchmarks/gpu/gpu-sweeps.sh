@@ -11,6 +11,7 @@ D=.device
 unpack() { tar xJf "$1" -C /tmp 2>/dev/null || python3 -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall('/tmp')" "$1"; }
 unpack "$D/jdk.txz"
 unpack "$D/mnist.txz"
+unpack "$D/junit.txz"
 MNIST=/tmp/mnist
 JAVA=/tmp/jdk-gpu/bin/java
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
@@ -22,7 +23,7 @@ step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
 step "machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
 step "op test matrix (CudaBackendTest)"
-timeout 200 "$JAVA" "${FLAGS[@]}" -jar "$D/junit-platform-console-standalone-1.14.1.jar" execute \
+timeout 200 "$JAVA" "${FLAGS[@]}" -cp /tmp/junit org.junit.platform.console.ConsoleLauncher execute \
   --class-path "$D/harness.jar:$D/kernels-tests.jar" --select-class cvae.kernels.cuda.CudaBackendTest \
   --details=summary --disable-banner 2>&1 | tail -15
 step "cuda, batch 64, 3 epochs (timing and curve)"

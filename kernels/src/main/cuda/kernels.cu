@@ -129,6 +129,17 @@ extern "C" __global__ void gather_rows(float* out, const float* src, const int* 
     for (int c = threadIdx.x; c < cols; c += blockDim.x) to[c] = from[c];
 }
 
+// gather_rows with its offset read from device memory (a recorded step's per-step scalar,
+// see CudaBackend.recordedStep): the same copy.
+extern "C" __global__ void gather_rows_slots(float* out, const float* src, const int* idx, const int* offset,
+                                             int rows, int cols) {
+    int r = blockIdx.x;
+    if (r >= rows) return;
+    const float* from = src + (int64_t) idx[*offset + r] * cols;
+    float* to = out + (int64_t) r * cols;
+    for (int c = threadIdx.x; c < cols; c += blockDim.x) to[c] = from[c];
+}
+
 // out (rows x (ca+cb)) = [a (rows x ca) | b (rows x cb)].
 extern "C" __global__ void concat_columns(float* out, const float* a, const float* b, int rows, int ca, int cb) {
     int co = ca + cb;
@@ -262,8 +273,30 @@ extern "C" __global__ void adam_step(float* p, const float* g, float* m, float* 
     GRID_STRIDE(i, n) cvae::adam_element(&p[i], g[i], &m[i], &v[i], lr, b1, b2, eps, bc1, bc2);
 }
 
+// adam_step with its scalars read from device memory, h = {lr, b1, b2, eps, bc1, bc2} (a
+// recorded step's per-step scalars, see CudaBackend.recordedStep): the same arithmetic.
+extern "C" __global__ void adam_step_slots(float* p, const float* g, float* m, float* v, int n, const float* h) {
+    float lr = h[0], b1 = h[1], b2 = h[2], eps = h[3], bc1 = h[4], bc2 = h[5];
+    GRID_STRIDE(i, n) cvae::adam_element(&p[i], g[i], &m[i], &v[i], lr, b1, b2, eps, bc1, bc2);
+}
+
 // out[i] = normal(seed, stream, i) for i < n; each thread makes one Philox block (4 values).
 extern "C" __global__ void random_normal(float* out, int n, unsigned long long seed, unsigned long long stream) {
+    int64_t blocks = ((int64_t) n + 3) / 4;
+    GRID_STRIDE(b, blocks) {
+        float v[4];
+        cvae::philox_normals(v, seed, stream, (uint64_t) b);
+        for (int l = 0; l < 4; l++) {
+            int64_t i = b * 4 + l;
+            if (i < n) out[i] = v[l];
+        }
+    }
+}
+
+// random_normal with seed and stream read from device memory, s = {seed, stream} (see
+// CudaBackend.recordedStep): the same numbers.
+extern "C" __global__ void random_normal_slots(float* out, int n, const unsigned long long* s) {
+    unsigned long long seed = s[0], stream = s[1];
     int64_t blocks = ((int64_t) n + 3) / 4;
     GRID_STRIDE(b, blocks) {
         float v[4];

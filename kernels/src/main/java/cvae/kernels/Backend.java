@@ -214,6 +214,24 @@ public interface Backend extends AutoCloseable {
         second.accept(this);
     }
 
+    /** Whether {@link #recordedStep} records and replays (the cuda backend, as CUDA graphs); false by default. */
+    default boolean recordsSteps() { return false; }
+
+    /**
+     * Runs {@code step}, a training step's ops on this backend. A backend that
+     * {@link #recordsSteps records} captures the ops of the first call with a key and
+     * replays the capture for later calls with that key (the cuda backend: one CUDA graph
+     * launch instead of one launch per op). The caller promises that every call with a key
+     * queues the same ops on the same tensors with the same shapes and constants; only
+     * gather offsets, the random numbers' seed and stream, and Adam's scalars may differ
+     * (they are taken from each call), so the results are the bits that running
+     * {@code step} gives. This default runs {@code step}.
+     */
+    default void recordedStep(int key, Runnable step) { step.run(); }
+
+    /** Drops every recording of {@link #recordedStep}: call it when a recorded step's tensors change. */
+    default void forgetRecordedSteps() {}
+
     /**
      * Standard normal numbers from Philox 4x32-10: element {@code i} of {@code out}
      * depends only on (seed, stream, i), never on the backend or the thread count

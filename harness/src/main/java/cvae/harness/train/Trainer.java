@@ -147,6 +147,7 @@ public final class Trainer {
             Tensor[] xs = {be.tensor(batch, ModelConfig.PIXELS), be.tensor(batch, ModelConfig.PIXELS)};
             Tensor[] ys = {be.tensor(batch, ModelConfig.CLASSES), be.tensor(batch, ModelConfig.CLASSES)};
             Prefetch prefetch = new Prefetch(trainX, trainY);
+            RecordedStep recorded = new RecordedStep(model, cfg);
             Tensor ex = be.tensor(evalBatch, ModelConfig.PIXELS), ey = be.tensor(evalBatch, ModelConfig.CLASSES);
             IndexBuffer testOrder = be.indices(identity(nTest));
             SampleRenderer samples = new SampleRenderer(be, model, cfg);
@@ -155,6 +156,7 @@ public final class Trainer {
 
             for (int epoch = firstEpoch; epoch < cfg.epochs(); epoch++) {
                 IndexBuffer order = be.indices(Shuffle.permutation(nTrain, cfg.seed(), epoch));
+                be.forgetRecordedSteps();                      // the recorded steps gathered from last epoch's order
                 long t0 = System.nanoTime();
                 if (listener == null) progress.start(epoch, cfg.epochs(), stepsPerEpoch);
                 for (int s = 0; s < stepsPerEpoch; s++) {
@@ -165,12 +167,18 @@ public final class Trainer {
                         be.gatherRows(by, trainY, order, 0);
                     }
                     Prefetch next = null;
+                    int nextRows = 0;
                     if (s + 1 < stepsPerEpoch) {
-                        int nextRows = Math.min(batch, nTrain - (s + 1) * batch);
+                        nextRows = Math.min(batch, nTrain - (s + 1) * batch);
                         next = prefetch.of(xs[(s + 1) % 2].rows(nextRows), ys[(s + 1) % 2].rows(nextRows), order, (s + 1) * batch);
                     }
                     long step = (long) epoch * stepsPerEpoch + s;
-                    model.trainStep(bx, by, (float) cfg.klWeight(), (float) cfg.lr(), cfg.seed(), STREAM_TRAIN + step, next);
+                    if (be.recordsSteps() && rows == batch && nextRows == batch)
+                        // Full batches on the same two buffers: steps of one parity repeat the same ops
+                        // (the cuda backend replays them as a CUDA graph; same bits).
+                        be.recordedStep(s % 2, recorded.of(bx, by, STREAM_TRAIN + step, next));
+                    else
+                        model.trainStep(bx, by, (float) cfg.klWeight(), (float) cfg.lr(), cfg.seed(), STREAM_TRAIN + step, next);
                     if (listener != null) listener.step(epoch, s + 1, stepsPerEpoch);
                     else progress.step(s + 1);
                 }
@@ -319,6 +327,26 @@ public final class Trainer {
      * touch nothing the step reads. Made once per run: an object made per step would be
      * garbage every step.
      */
+    /** One training step as a Runnable for {@link Backend#recordedStep}, made once and reused (no garbage a step). */
+    private static final class RecordedStep implements Runnable {
+        private final Cvae model;
+        private final TrainConfig cfg;
+        private Tensor x, y;
+        private long stream;
+        private Prefetch next;
+
+        RecordedStep(Cvae model, TrainConfig cfg) { this.model = model; this.cfg = cfg; }
+
+        RecordedStep of(Tensor x, Tensor y, long stream, Prefetch next) {
+            this.x = x; this.y = y; this.stream = stream; this.next = next;
+            return this;
+        }
+
+        @Override public void run() {
+            model.trainStep(x, y, (float) cfg.klWeight(), (float) cfg.lr(), cfg.seed(), stream, next);
+        }
+    }
+
     private static final class Prefetch implements java.util.function.Consumer<Backend> {
         private final Tensor srcX, srcY;
         private Tensor x, y;

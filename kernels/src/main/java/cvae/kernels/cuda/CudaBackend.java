@@ -63,6 +63,23 @@ public final class CudaBackend implements Backend {
     private Thread boundThread;
     private boolean closed;
 
+    // ---- recorded steps (see recordedStep) ----
+    /** The most bytes of per-step scalars one recorded step may hold (a training step needs about 300). */
+    private static final int SLOT_BYTES = 8192;
+    /** Off with {@code -Dcvae.cuda.graphs=false}: every step launched op by op. */
+    private final boolean graphs = !"false".equals(System.getProperty("cvae.cuda.graphs"));
+    /** A recorded step's per-step scalars: written here on the host, copied to the device before each launch. */
+    private final MemorySegment slotsHost;
+    private final DeviceMemory slotsDevice;
+    private enum Mode { EAGER, CAPTURE, REPLAY }
+    private Mode mode = Mode.EAGER;
+    /** Of the step being captured or replayed: scalar bytes used, ops counted, and a hash of their outputs. */
+    private int slotBytes, ops;
+    private long signature;
+    private final java.util.Map<Integer, Recording> recordings = new java.util.HashMap<>();
+
+    private record Recording(CudaGraph.Exec exec, int slotBytes, int ops, long signature) {}
+
     private CudaBackend(CudaDevice device, boolean cudnnActivations) {
         this.device = device;
         boundThread = Thread.currentThread();
@@ -76,11 +93,14 @@ public final class CudaBackend implements Backend {
             kernels = new KernelModule(arena, device.ccMajor(), device.ccMinor());
             args = new KernelArgs(arena);
             partials = DeviceMemory.allocate((long) KernelModule.MAX_PARTIALS * Double.BYTES, arena);
+            slotsHost = arena.allocate(SLOT_BYTES, 8);
+            slotsDevice = DeviceMemory.allocate(SLOT_BYTES, arena);
             alpha = arena.allocate(ValueLayout.JAVA_FLOAT);
             beta = arena.allocate(ValueLayout.JAVA_FLOAT);
             libraries = "CUDA " + Cuda.formatVersion(device.runtime()) + " (driver " + Cuda.formatVersion(device.driver())
                     + "), cuBLAS " + Cublas.version() + ", cuDNN " + Cudnn.version()
-                    + (cudnnActivations ? "" : " (activations: own kernels)");
+                    + (cudnnActivations ? "" : " (activations: own kernels)")
+                    + (graphs ? "" : " (steps launched op by op: -Dcvae.cuda.graphs=false)");
         } catch (CudaException e) {
             String hint = e.library().equals(Cudnn.LIBRARY) && e.status() == CUDNN_SUBLIBRARY_LOADING_FAILED
                     ? " (cuDNN could not load its sub-libraries, libcudnn_ops.so.9 and others, from beside "
@@ -161,6 +181,7 @@ public final class CudaBackend implements Backend {
     @Override
     public CudaTensor tensor(int rows, int cols) {
         bind();
+        notInAStep();
         long n = (long) rows * cols;
         if (rows < 0 || cols < 0 || n > Integer.MAX_VALUE)
             throw new IllegalArgumentException("bad shape " + rows + "x" + cols);
@@ -173,6 +194,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void upload(Tensor dst, float[] src) {
         bind();
+        notInAStep();
         CudaTensor d = t(dst);
         if (src.length < d.size()) throw new IllegalArgumentException(src.length + " values for " + dst);
         if (d.size() == 0) return;
@@ -189,6 +211,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void download(float[] dst, Tensor src) {
         bind();
+        notInAStep();
         CudaTensor s = t(src);
         if (dst.length < s.size()) throw new IllegalArgumentException(dst.length + " places for " + src);
         if (s.size() == 0) return;
@@ -205,7 +228,7 @@ public final class CudaBackend implements Backend {
     public void fill(Tensor t, float value) {
         bind();
         CudaTensor c = t(t);
-        if (c.size() == 0) return;
+        if (c.size() == 0 || skipped(c)) return;
         if (Float.floatToRawIntBits(value) == 0) {
             Cuda.check(cudaMemsetAsync(c.pointer(), 0, c.bytes(), stream.handle()), "cudaMemsetAsync");
             return;
@@ -216,6 +239,7 @@ public final class CudaBackend implements Backend {
     @Override
     public IndexBuffer indices(int[] values) {
         bind();
+        notInAStep();
         int max = -1;
         for (int v : values) {
             if (v < 0) throw new IllegalArgumentException("negative row index " + v);
@@ -236,6 +260,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void synchronize() {
         bind();
+        notInAStep();
         stream.synchronize();
     }
 
@@ -251,6 +276,14 @@ public final class CudaBackend implements Backend {
             throw new IndexOutOfBoundsException("rows " + offset + ".." + (offset + o.rows()) + " of " + ix.length() + " indices");
         if (ix.max >= s.rows()) throw new IndexOutOfBoundsException("row index " + ix.max + " of " + src);
         if (o.size() == 0) return;
+        if (mode != Mode.EAGER) {                          // the offset changes from step to step
+            int at = slot(Integer.BYTES);
+            slotsHost.set(ValueLayout.JAVA_INT, at, offset);
+            if (skipped(o)) return;
+            args.start().ptr(o).ptr(s).ptr(ix.address()).ptr(slotsDevice.handle().address() + at).i32(o.rows()).i32(o.cols())
+                    .launch(kernels.gatherRowsSlots, "gather_rows_slots", o.rows(), 1, KernelModule.BLOCK, 1, stream.handle());
+            return;
+        }
         args.start().ptr(o).ptr(s).ptr(ix.address()).i32(offset).i32(o.rows()).i32(o.cols())
                 .launch(kernels.gatherRows, "gather_rows", o.rows(), 1, KernelModule.BLOCK, 1, stream.handle());
     }
@@ -261,7 +294,7 @@ public final class CudaBackend implements Backend {
         CudaTensor o = t(out), x = t(a), y = t(b);
         if (x.cols() + y.cols() != o.cols() || x.rows() != o.rows() || y.rows() != o.rows())
             throw new IllegalArgumentException("concat " + a + " + " + b + " into " + out);
-        if (o.size() == 0) return;
+        if (o.size() == 0 || skipped(o)) return;
         launch(launchArgs().ptr(o).ptr(x).ptr(y).i32(o.rows()).i32(x.cols()).i32(y.cols()),
                 kernels.concatColumns, "concat_columns", KernelModule.grid(o.size()));
     }
@@ -272,7 +305,7 @@ public final class CudaBackend implements Backend {
         CudaTensor o = t(out), i = t(in);
         if (col0 < 0 || col0 + o.cols() > i.cols() || i.rows() != o.rows())
             throw new IllegalArgumentException("slice " + in + " to " + out);
-        if (o.size() == 0) return;
+        if (o.size() == 0 || skipped(o)) return;
         launch(launchArgs().ptr(o).ptr(i).i32(o.rows()).i32(i.cols()).i32(o.cols()).i32(col0),
                 kernels.sliceColumns, "slice_columns", KernelModule.grid(o.size()));
     }
@@ -296,7 +329,7 @@ public final class CudaBackend implements Backend {
         int bn = transB ? B.rows() : B.cols();
         if (am != m || bn != n || bk != k)
             throw new IllegalArgumentException("gemm shapes: C " + c + ", A " + a + (transA ? "ᵀ" : "") + ", B " + b + (transB ? "ᵀ" : ""));
-        if (m == 0 || n == 0) return;
+        if (m == 0 || n == 0 || skipped(C)) return;
         alpha.set(ValueLayout.JAVA_FLOAT, 0, alphaValue);
         beta.set(ValueLayout.JAVA_FLOAT, 0, betaValue);
         Cublas.check(cublasSgemm_v2(cublas.handle(),
@@ -312,7 +345,7 @@ public final class CudaBackend implements Backend {
         bind();
         CudaTensor Y = t(y), bb = t(bias);
         if (bb.size() != Y.cols()) throw new IllegalArgumentException("bias " + bias + " for " + y);
-        if (Y.size() == 0) return;
+        if (Y.size() == 0 || skipped(Y)) return;
         if (cudnn != null) {
             cudnn.addBias(Y, bb);
             return;
@@ -325,7 +358,7 @@ public final class CudaBackend implements Backend {
         bind();
         CudaTensor db = t(dBias), g = t(dY);
         if (db.size() != g.cols()) throw new IllegalArgumentException("bias gradient " + dBias + " for " + dY);
-        if (db.size() == 0) return;
+        if (db.size() == 0 || skipped(db)) return;
         args.start().ptr(db).ptr(g).i32(g.rows()).i32(g.cols())
                 .launch(kernels.biasBackward, "bias_backward", (g.cols() + 31) / 32, 1, 32, 8, stream.handle());
     }
@@ -337,7 +370,7 @@ public final class CudaBackend implements Backend {
         bind();
         CudaTensor Y = t(y), X = t(x);
         sameShape(Y, X);
-        if (X.size() == 0) return;
+        if (X.size() == 0 || skipped(Y)) return;
         if (cudnn != null) cudnn.reluForward(Y, X);
         else launch(launchArgs().ptr(Y).ptr(X).i32((int) X.size()), kernels.reluForward, "relu_forward", KernelModule.grid(X.size()));
     }
@@ -348,7 +381,7 @@ public final class CudaBackend implements Backend {
         CudaTensor dx = t(dX), dy = t(dY), Y = t(y);
         sameShape(dx, dy);
         sameShape(dy, Y);
-        if (dy.size() == 0) return;
+        if (dy.size() == 0 || skipped(dx)) return;
         if (cudnn != null) cudnn.reluBackward(dx, dy, Y);
         else launch(launchArgs().ptr(dx).ptr(dy).ptr(Y).i32((int) dy.size()), kernels.reluBackward, "relu_backward",
                 KernelModule.grid(dy.size()));
@@ -359,7 +392,7 @@ public final class CudaBackend implements Backend {
         bind();
         CudaTensor Y = t(y), X = t(x);
         sameShape(Y, X);
-        if (X.size() == 0) return;
+        if (X.size() == 0 || skipped(Y)) return;
         if (cudnn != null) cudnn.sigmoidForward(Y, X);
         else launch(launchArgs().ptr(Y).ptr(X).i32((int) X.size()), kernels.sigmoidForward, "sigmoid_forward",
                 KernelModule.grid(X.size()));
@@ -371,7 +404,7 @@ public final class CudaBackend implements Backend {
         CudaTensor dx = t(dX), dy = t(dY), Y = t(y);
         sameShape(dx, dy);
         sameShape(dy, Y);
-        if (dy.size() == 0) return;
+        if (dy.size() == 0 || skipped(dx)) return;
         // Always the project's kernel, never cuDNN's: cuDNN writes subnormal gradients where
         // the sigmoid saturates (seen on an H200: -1.05e-38), and every backend writes them
         // as 0 (Backend.sigmoidBackward), so that runs agree across backends.
@@ -392,7 +425,7 @@ public final class CudaBackend implements Backend {
         bind();
         checkLatent(z, h, eps);
         CudaTensor Z = t(z);
-        if (Z.size() == 0) return;
+        if (Z.size() == 0 || skipped(Z)) return;
         launch(launchArgs().ptr(Z).ptr(t(h)).ptr(t(eps)).i32(Z.rows()).i32(Z.cols()),
                 kernels.reparamForward, "reparam_forward", KernelModule.grid(Z.size()));
     }
@@ -403,7 +436,7 @@ public final class CudaBackend implements Backend {
         checkLatent(dZ, h, eps);
         sameShape(dH, h);
         CudaTensor dz = t(dZ);
-        if (dz.size() == 0) return;
+        if (dz.size() == 0 || skipped(t(dH))) return;
         launch(launchArgs().ptr(t(dH)).ptr(dz).ptr(t(h)).ptr(t(eps)).i32(dz.rows()).i32(dz.cols()),
                 kernels.reparamBackward, "reparam_backward", KernelModule.grid(dz.size()));
     }
@@ -425,7 +458,7 @@ public final class CudaBackend implements Backend {
         sameShape(dXhat, x);
         checkAcc(acc, accIndex);
         CudaTensor X = t(x);
-        if (X.size() == 0) return;
+        if (X.size() == 0 || skipped(t(dXhat))) return;
         int blocks = KernelModule.reductionGrid(X.size());
         launch(launchArgs().ptr(t(dXhat)).ptr(partials.handle().address()).ptr(t(xhat)).ptr(X).i32((int) X.size()),
                 kernels.mse, "mse_forward_backward", blocks);
@@ -442,7 +475,7 @@ public final class CudaBackend implements Backend {
         if (hq.cols() % 2 != 0) throw new IllegalArgumentException("hq must be [mu | log_sigma]: " + hq);
         int rows = hq.rows(), latent = hq.cols() / 2;
         long n = (long) rows * latent;
-        if (n == 0) return;
+        if (n == 0 || skipped(t(dHq))) return;
         int blocks = KernelModule.reductionGrid(n);
         launch(launchArgs().ptr(t(dHq)).ptr(t(dHp)).ptr(partials.handle().address()).ptr(t(hq)).ptr(t(hp))
                         .i32(rows).i32(latent).f64((double) weight / rows),
@@ -459,6 +492,15 @@ public final class CudaBackend implements Backend {
         sameShape(param, v);
         CudaTensor p = t(param);
         if (p.size() == 0) return;
+        if (mode != Mode.EAGER) {                          // the bias corrections change from step to step
+            int at = slot(6 * Float.BYTES);
+            float[] h = {lr, beta1, beta2, eps, bc1, bc2};
+            for (int i = 0; i < h.length; i++) slotsHost.set(ValueLayout.JAVA_FLOAT, at + (long) i * Float.BYTES, h[i]);
+            if (skipped(p)) return;
+            launch(launchArgs().ptr(p).ptr(t(grad)).ptr(t(m)).ptr(t(v)).i32((int) p.size()).ptr(slotsDevice.handle().address() + at),
+                    kernels.adamSlots, "adam_step_slots", KernelModule.grid(p.size()));
+            return;
+        }
         launch(launchArgs().ptr(p).ptr(t(grad)).ptr(t(m)).ptr(t(v)).i32((int) p.size())
                         .f32(lr).f32(beta1).f32(beta2).f32(eps).f32(bc1).f32(bc2),
                 kernels.adam, "adam_step", KernelModule.grid(p.size()));
@@ -469,8 +511,96 @@ public final class CudaBackend implements Backend {
         bind();
         CudaTensor o = t(out);
         if (o.size() == 0) return;
+        if (mode != Mode.EAGER) {                          // the stream changes from step to step
+            int at = slot(2 * Long.BYTES);
+            slotsHost.set(ValueLayout.JAVA_LONG, at, seed);
+            slotsHost.set(ValueLayout.JAVA_LONG, at + Long.BYTES, streamId);
+            if (skipped(o)) return;
+            launch(launchArgs().ptr(o).i32((int) o.size()).ptr(slotsDevice.handle().address() + at),
+                    kernels.randomNormalSlots, "random_normal_slots", KernelModule.grid((o.size() + 3) / 4));
+            return;
+        }
         launch(launchArgs().ptr(o).i32((int) o.size()).u64(seed).u64(streamId),
                 kernels.randomNormal, "random_normal", KernelModule.grid((o.size() + 3) / 4));
+    }
+
+    // ---- recorded steps ---------------------------------------------------------------------------
+
+    @Override
+    public boolean recordsSteps() { return graphs; }
+
+    /**
+     * The first call with a key captures {@code step}'s ops into a CUDA graph; every call
+     * then launches that graph: one launch instead of one per op (about 70 at batch 64,
+     * whose host-side cost bounds a small step). The scalars that change from step to step
+     * (gather offsets, the random numbers' seed and stream, Adam's scalars) are not frozen
+     * into the graph: the ops that take them read them from device memory ({@code *_slots}
+     * kernels), and each call runs {@code step}'s Java code once more with launches
+     * switched off, only to collect them, before copying them to the device ahead of the
+     * launch. Same arithmetic, so the same bits as running {@code step}. A call whose ops
+     * differ in count or output tensors from the recording throws.
+     */
+    @Override
+    public void recordedStep(int key, Runnable step) {
+        bind();
+        if (!graphs || mode != Mode.EAGER) {
+            step.run();
+            return;
+        }
+        Recording r = recordings.get(key);
+        mode = r == null ? Mode.CAPTURE : Mode.REPLAY;
+        slotBytes = 0;
+        ops = 0;
+        signature = 0;
+        try {
+            if (r == null) {
+                r = new Recording(capture(step), slotBytes, ops, signature);
+                recordings.put(key, r);
+            } else {
+                step.run();
+                if (ops != r.ops() || slotBytes != r.slotBytes() || signature != r.signature())
+                    throw new IllegalStateException("recorded step " + key + " queued other ops than when it was recorded ("
+                            + ops + " ops and " + slotBytes + " bytes of scalars, against " + r.ops() + " and "
+                            + r.slotBytes() + ", or other output tensors): a recorded step must repeat its ops on the same tensors");
+            }
+        } finally {
+            mode = Mode.EAGER;
+        }
+        // From pageable host memory: the copy is staged before cudaMemcpyAsync returns, so the
+        // next step may overwrite slotsHost at once; stream order puts it before the launch.
+        if (r.slotBytes() > 0)
+            Cuda.check(cudaMemcpyAsync(slotsDevice.handle(), slotsHost, r.slotBytes(), cudaMemcpyHostToDevice(), stream.handle()),
+                    "cudaMemcpyAsync(step scalars)");
+        replay(r.exec());
+    }
+
+    @Override
+    public void forgetRecordedSteps() {
+        bind();
+        recordings.values().forEach(r -> r.exec().close());
+        recordings.clear();
+    }
+
+    /** Counts an op of a step being captured or replayed; true when its launch is to be left out (replaying). */
+    private boolean skipped(CudaTensor out) {
+        if (mode == Mode.EAGER) return false;
+        ops++;
+        signature = signature * 31 + out.address() * 7 + out.size();
+        return mode == Mode.REPLAY;
+    }
+
+    /** {@code bytes} (rounded up to 8) of the current step's scalars; returns their offset. */
+    private int slot(int bytes) {
+        int at = slotBytes;
+        slotBytes += (bytes + 7) & ~7;
+        if (slotBytes > SLOT_BYTES)
+            throw new IllegalStateException("a recorded step may hold at most " + SLOT_BYTES + " bytes of per-step scalars");
+        return at;
+    }
+
+    private void notInAStep() {
+        if (mode != Mode.EAGER)
+            throw new IllegalStateException("a recorded step may only queue ops: no allocation, copy to or from the host, or wait");
     }
 
     // ---- CUDA graphs ----------------------------------------------------------------------------

@@ -23,6 +23,8 @@ final class KernelModule {
     final MemorySegment fill, gatherRows, concatColumns, sliceColumns;
     final MemorySegment addBias, biasBackward, reluForward, reluBackward, sigmoidForward, sigmoidBackward;
     final MemorySegment reparamForward, reparamBackward, mse, kl, finishSum, adam, randomNormal;
+    /** The variants that read a recorded step's per-step scalars from device memory. */
+    final MemorySegment gatherRowsSlots, adamSlots, randomNormalSlots;
 
     /**
      * @param ccMajor the device's compute capability (major), for the error message
@@ -59,6 +61,9 @@ final class KernelModule {
         finishSum = module.function("finish_sum");
         adam = module.function("adam_step");
         randomNormal = module.function("random_normal");
+        gatherRowsSlots = module.function("gather_rows_slots");
+        adamSlots = module.function("adam_step_slots");
+        randomNormalSlots = module.function("random_normal_slots");
     }
 
     /** The fatbin's bytes from the class path. */

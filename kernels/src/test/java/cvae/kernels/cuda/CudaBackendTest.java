@@ -402,6 +402,61 @@ class CudaBackendTest {
         assertEquals(directAcc[0] + directAcc[0], get(b, acc)[0], Math.ulp(directAcc[0]) * 2);
     }
 
+    /** The tensors of a small training-like step whose scalars change from step to step. */
+    record StepState(Tensor src, cvae.kernels.IndexBuffer order, Tensor x, Tensor w, Tensor m, Tensor v, Tensor bias,
+                     Tensor y, Tensor eps, Tensor dY, Tensor dW, Tensor acc) {
+        static StepState of(Backend b, SplittableRandom r) {
+            int n = 40, batch = 13, in = 37, out = 21;
+            int[] perm = new int[n];
+            for (int i = 0; i < n; i++) perm[i] = (i * 17 + 5) % n;
+            Tensor w = put(b, in, out, random(r, in * out, 0.3));            // y = x·w, as linearForward takes it
+            return new StepState(put(b, n, in, random(r, n * in, 1)), b.indices(perm), b.tensor(batch, in), w,
+                    b.tensor(in, out), b.tensor(in, out), put(b, 1, out, random(r, out, 0.1)), b.tensor(batch, out),
+                    b.tensor(batch, out), b.tensor(batch, out), b.tensor(in, out), b.tensor(1, 1));
+        }
+
+        /** Step t: every op with a per-step scalar (gather offset, Philox stream, Adam's bias corrections) and some without. */
+        void step(Backend b, int t) {
+            b.gatherRows(x, src, order, (t * 13) % 27);
+            b.randomNormal(eps, 7, 1000 + t);
+            b.linearForward(y, x, w, bias, Backend.Activation.SIGMOID);
+            b.mseForwardBackward(dY, y, eps, acc, 0);
+            b.gemm(dW, true, x, false, dY, 1f, 0f);
+            float bc1 = (float) (1 - Math.pow(0.9, t + 1)), bc2 = (float) (1 - Math.pow(0.999, t + 1));
+            b.adamStep(w, dW, m, v, 1e-2f, 0.9f, 0.999f, 1e-8f, bc1, bc2);
+        }
+
+        float[] state(Backend b) { return concat(get(b, w), get(b, m), get(b, v), get(b, acc), get(b, eps), get(b, x)); }
+    }
+
+    @ParameterizedTest(name = "recorded steps give the bits of the steps themselves, backend {0}")
+    @MethodSource("backends")
+    void aRecordedStepGivesTheBitsOfTheStepItself(int which) {
+        CudaBackend b = CUDA.get(which);
+        assertTrue(b.recordsSteps(), "graphs are on by default");
+        StepState direct = StepState.of(b, new SplittableRandom(21)), recorded = StepState.of(b, new SplittableRandom(21));
+        for (int t = 0; t < 7; t++) {
+            direct.step(b, t);
+            int step = t;
+            b.recordedStep(t % 2, () -> recorded.step(b, step));   // two recordings, each replayed with new scalars
+        }
+        assertArrayEquals(direct.state(b), recorded.state(b));
+        b.forgetRecordedSteps();
+    }
+
+    @Test
+    void aRecordedStepMustRepeatItsOps() {
+        CudaBackend b = CUDA.get(0);
+        StepState s1 = StepState.of(b, new SplittableRandom(22)), s2 = StepState.of(b, new SplittableRandom(23));
+        b.recordedStep(5, () -> s1.step(b, 0));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.recordedStep(5, () -> s2.step(b, 1)));
+        assertTrue(e.getMessage().contains("same tensors"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> b.recordedStep(6, () -> b.tensor(2, 2)));
+        b.forgetRecordedSteps();
+        b.fill(s1.acc(), 0f);                                     // and the backend works as before
+        assertArrayEquals(new float[] {0f}, get(b, s1.acc()));
+    }
+
     @Test
     void anotherThreadCanUseTheBackend() throws Exception {
         CudaBackend b = CUDA.get(0);
