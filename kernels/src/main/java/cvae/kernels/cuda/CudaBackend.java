@@ -29,7 +29,8 @@ import java.lang.foreign.ValueLayout;
  * the GPU has run them; only {@link #upload}, {@link #download} and {@link #synchronize}
  * wait. Because nothing else touches the stream and no op allocates or copies to the host,
  * a training step can be recorded once into a CUDA graph ({@link #capture}) and replayed
- * ({@link #replay}). The loss accumulators stay on the device.
+ * ({@link #replay}); the harness does so for every full-batch step ({@link #recordedStep},
+ * off with {@code -Dcvae.cuda.graphs=false}). The loss accumulators stay on the device.
  *
  * <p>Determinism: cuBLAS (fixed workspace, one stream, default FP32 math: no TF32) and
  * the kernels give the same bits for the same inputs on the same GPU; the reductions sum
