@@ -101,4 +101,50 @@ class TrainingTest {
         assertTrue(m.get(2).testLoss() < m.get(0).testLoss(), "test loss must fall: " + m);
         assertTrue(m.get(0).testLoss() < 0.1 && m.get(0).testLoss() > 0.001, "plausible MSE scale: " + m.get(0));
     }
+
+    /**
+     * What the trainer hands a backend that records steps (the cuda backend replays them as
+     * CUDA graphs, which only a GPU can run): every step whose batch and next batch are
+     * full, keyed by the parity of its buffers, starting again each epoch after the
+     * recordings are dropped; the last two steps of an epoch (a short batch, no next one)
+     * run as usual. Here a cpu backend that says it records, and runs each step as given:
+     * the curve must be that of a plain cpu run.
+     */
+    @Test void fullBatchStepsGoToARecordingBackendKeyedByParity(@TempDir Path tmp) throws Exception {
+        TrainConfig cfg = small("cpu", 2).with(java.util.Map.of("train_limit", 1000), "test");   // 16 steps, the last of 40 images
+        List<Integer> keys = new java.util.ArrayList<>();
+        int[] forgotten = {0};
+        try (Backend cpu = Backends.open("cpu", 2)) {
+            Backend recording = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                    new Class<?>[] {Backend.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "recordsSteps" -> true;
+                        case "recordedStep" -> {
+                            keys.add((Integer) args[0]);
+                            ((Runnable) args[1]).run();
+                            yield null;
+                        }
+                        case "forgetRecordedSteps" -> {
+                            keys.add(-1);
+                            forgotten[0]++;
+                            yield null;
+                        }
+                        default -> {
+                            try {
+                                yield method.invoke(cpu, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }
+                    });
+            new Trainer(cfg, recording, TestData.mnist(), tmp.resolve("rec"), new PrintStream(new ByteArrayOutputStream())).run(false);
+        }
+        List<Integer> epoch = new java.util.ArrayList<>(List.of(-1));
+        for (int s = 0; s < 14; s++) epoch.add(s % 2);                 // steps 0..13; 14 (next batch short) and 15 run as usual
+        List<Integer> expected = new java.util.ArrayList<>(epoch);
+        expected.addAll(epoch);
+        assertEquals(expected, keys);
+        assertEquals(2, forgotten[0]);
+        train(cfg, tmp.resolve("plain"), false);
+        assertEquals(deterministicRows(tmp.resolve("plain/metrics.csv")), deterministicRows(tmp.resolve("rec/metrics.csv")));
+    }
 }
