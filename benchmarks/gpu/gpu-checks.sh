@@ -29,6 +29,7 @@ LOG="$OUT/gpu-log.txt"
 EPOCHS_TIMING="${EPOCHS_TIMING:-3}"
 EPOCHS_CUDA="${EPOCHS_CUDA:-16}"
 step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
+rm -rf /tmp/run-cuda-64 /tmp/run-cuda-64-again /tmp/run-cuda-64-nographs /tmp/run-cpu-64 /tmp/run-cuda-1024 /tmp/run-cuda-1024-nographs
 
 {
 step "machine"

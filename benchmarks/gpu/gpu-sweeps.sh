@@ -19,6 +19,7 @@ H=("$JAVA" "${FLAGS[@]}" -Dcvae.progress=false -Dcvae.home="$PWD" -jar "$D/harne
 LOG="$OUT/gpu-sweeps-log.txt"
 JOBS="${JOBS:-2}"
 step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
+rm -rf /tmp/run-cuda-64 /tmp/sweeps
 {
 step "machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
