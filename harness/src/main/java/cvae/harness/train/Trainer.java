@@ -147,7 +147,7 @@ public final class Trainer {
             Tensor[] xs = {be.tensor(batch, ModelConfig.PIXELS), be.tensor(batch, ModelConfig.PIXELS)};
             Tensor[] ys = {be.tensor(batch, ModelConfig.CLASSES), be.tensor(batch, ModelConfig.CLASSES)};
             Prefetch prefetch = new Prefetch(trainX, trainY);
-            RecordedStep recorded = new RecordedStep(model, cfg);
+            TrainStep trainStep = new TrainStep(model, cfg);
             Tensor ex = be.tensor(evalBatch, ModelConfig.PIXELS), ey = be.tensor(evalBatch, ModelConfig.CLASSES);
             IndexBuffer testOrder = be.indices(identity(nTest));
             SampleRenderer samples = new SampleRenderer(be, model, cfg);
@@ -173,12 +173,13 @@ public final class Trainer {
                         next = prefetch.of(xs[(s + 1) % 2].rows(nextRows), ys[(s + 1) % 2].rows(nextRows), order, (s + 1) * batch);
                     }
                     long step = (long) epoch * stepsPerEpoch + s;
+                    trainStep.of(bx, by, STREAM_TRAIN + step, next);
                     if (be.recordsSteps() && rows == batch && nextRows == batch)
                         // Full batches on the same two buffers: steps of one parity repeat the same ops
                         // (the cuda backend replays them as a CUDA graph; same bits).
-                        be.recordedStep(s % 2, recorded.of(bx, by, STREAM_TRAIN + step, next));
+                        be.recordedStep(s % 2, trainStep);
                     else
-                        model.trainStep(bx, by, (float) cfg.klWeight(), (float) cfg.lr(), cfg.seed(), STREAM_TRAIN + step, next);
+                        trainStep.run();
                     if (listener != null) listener.step(epoch, s + 1, stepsPerEpoch);
                     else progress.step(s + 1);
                 }
@@ -322,22 +323,19 @@ public final class Trainer {
     }
 
     /**
-     * Gathers the next batch while a step runs (Cvae.trainStep's {@code alongside}): the
-     * gathers cost about 50 µs a step at batch 64, as much as a step's smaller parts, and
-     * touch nothing the step reads. Made once per run: an object made per step would be
-     * garbage every step.
+     * One training step, run directly or handed to {@link Backend#recordedStep}; made once
+     * and reused (no garbage a step).
      */
-    /** One training step as a Runnable for {@link Backend#recordedStep}, made once and reused (no garbage a step). */
-    private static final class RecordedStep implements Runnable {
+    private static final class TrainStep implements Runnable {
         private final Cvae model;
         private final TrainConfig cfg;
         private Tensor x, y;
         private long stream;
         private Prefetch next;
 
-        RecordedStep(Cvae model, TrainConfig cfg) { this.model = model; this.cfg = cfg; }
+        TrainStep(Cvae model, TrainConfig cfg) { this.model = model; this.cfg = cfg; }
 
-        RecordedStep of(Tensor x, Tensor y, long stream, Prefetch next) {
+        TrainStep of(Tensor x, Tensor y, long stream, Prefetch next) {
             this.x = x; this.y = y; this.stream = stream; this.next = next;
             return this;
         }
@@ -347,6 +345,12 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Gathers the next batch while a step runs (Cvae.trainStep's {@code alongside}): the
+     * gathers cost about 50 µs a step at batch 64, as much as a step's smaller parts, and
+     * touch nothing the step reads. Made once per run: an object made per step would be
+     * garbage every step.
+     */
     private static final class Prefetch implements java.util.function.Consumer<Backend> {
         private final Tensor srcX, srcY;
         private Tensor x, y;

@@ -494,9 +494,13 @@ public final class CudaBackend implements Backend {
         CudaTensor p = t(param);
         if (p.size() == 0) return;
         if (mode != Mode.EAGER) {                          // the bias corrections change from step to step
-            int at = slot(6 * Float.BYTES);
-            float[] h = {lr, beta1, beta2, eps, bc1, bc2};
-            for (int i = 0; i < h.length; i++) slotsHost.set(ValueLayout.JAVA_FLOAT, at + (long) i * Float.BYTES, h[i]);
+            int at = slot(6 * Float.BYTES);                // {lr, b1, b2, eps, bc1, bc2}, as adam_step_slots reads them
+            slotsHost.set(ValueLayout.JAVA_FLOAT, at, lr);
+            slotsHost.set(ValueLayout.JAVA_FLOAT, at + 4, beta1);
+            slotsHost.set(ValueLayout.JAVA_FLOAT, at + 8, beta2);
+            slotsHost.set(ValueLayout.JAVA_FLOAT, at + 12, eps);
+            slotsHost.set(ValueLayout.JAVA_FLOAT, at + 16, bc1);
+            slotsHost.set(ValueLayout.JAVA_FLOAT, at + 20, bc2);
             if (skipped(p)) return;
             launch(launchArgs().ptr(p).ptr(t(grad)).ptr(t(m)).ptr(t(v)).i32((int) p.size()).ptr(slotsDevice.handle().address() + at),
                     kernels.adamSlots, "adam_step_slots", KernelModule.grid(p.size()));

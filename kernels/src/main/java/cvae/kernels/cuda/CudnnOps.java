@@ -54,7 +54,6 @@ final class CudnnOps {
 
     void reluBackward(CudaTensor dX, CudaTensor dY, CudaTensor y) { backward(relu, dX, dY, y); }
 
-
     private void forward(Cudnn.ActivationDescriptor act, CudaTensor y, CudaTensor x) {
         MemorySegment d = shape(x.rows(), x.cols()).handle();
         Cudnn.check(cudnnActivationForward(handle.handle(), act.handle(), one, d, x.pointer(), zero, d, y.pointer()),
