@@ -8,6 +8,10 @@
 #   benchmarks/probes/java/run.sh StepAB 64 40 200 data/mnist /tmp/a.jar /tmp/b.jar   (whole steps, two builds)
 #   benchmarks/probes/java/run.sh StepParts 64 15 200 data/mnist harness/target/harness.jar   (a step, its forward, no Adam)
 #   benchmarks/probes/java/run.sh GemmJarsAB 2 15 64 784 512 false /tmp/a.jar /tmp/b.jar   (one product, two builds)
+#   benchmarks/probes/java/run.sh PrepackProbe 15 true      (a weight kept packed, against packed per call)
+#   benchmarks/probes/java/run.sh InterleaveProbe 15        (Adam inside the weight gradient's kernel)
+#   benchmarks/probes/java/run.sh Enc1Layout 2 15 false data/mnist harness/target/harness.jar   (encoder weights out×in)
+#   benchmarks/probes/java/run.sh DeadUnits 4000 data/mnist harness/target/harness.jar   (zeros in the hidden layers)
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$DIR/../../.." && pwd)"
