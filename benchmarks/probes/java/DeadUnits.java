@@ -2,8 +2,6 @@ package cvae.kernels.cpu;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -19,15 +17,14 @@ import java.util.SplittableRandom;
 public class DeadUnits {
     public static void main(String[] args) throws Exception {
         int batch = 64, steps = Integer.parseInt(args[0]);
-        ClassLoader cl = new URLClassLoader(new URL[]{Path.of(args[2]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        ClassLoader cl = HarnessJar.open(Path.of(args[2]));
         Class<?> backends = cl.loadClass("cvae.kernels.Backends"), backend = cl.loadClass("cvae.kernels.Backend"),
                 tensor = cl.loadClass("cvae.kernels.Tensor"), cvae = cl.loadClass("cvae.harness.model.Cvae"),
                 config = cl.loadClass("cvae.harness.model.ModelConfig");
-        Object dataset = cl.loadClass("cvae.harness.data.Mnist").getMethod("load", Path.class).invoke(null, Path.of(args[1]));
-        Object train = dataset.getClass().getMethod("train").invoke(dataset);
-        float[] images = (float[]) train.getClass().getMethod("images").invoke(train);
-        byte[] labels = (byte[]) train.getClass().getMethod("labels").invoke(train);
-        int count = (int) train.getClass().getMethod("count").invoke(train);
+        HarnessJar.Train mnist = HarnessJar.mnistTrain(cl, Path.of(args[1]));
+        float[] images = mnist.images();
+        byte[] labels = mnist.labels();
+        int count = mnist.count();
         Object be = backends.getMethod("open", String.class, int.class).invoke(null, "cpu", 2);
         Method tensorOf = backend.getMethod("tensor", int.class, int.class), upload = backend.getMethod("upload", tensor, float[].class);
         Method download = backend.getMethod("download", float[].class, tensor);

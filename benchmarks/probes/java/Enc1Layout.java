@@ -4,8 +4,6 @@ import cvae.kernels.Backend;
 import cvae.kernels.Backends;
 import cvae.kernels.Tensor;
 
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -16,19 +14,18 @@ import java.util.SplittableRandom;
  * {@code linearForward} with W in×out (794×512, NN; the zero pixels of the batch skipped), against
  * {@code gemm} with Wt out×in (512×794, NT: the short-NT path, W's rows read in place, no skipping).
  * With SWEEP true, 12 MB are swept before each call (Adam's streams). The data come from the
- * harness jar, loaded by reflection as StepParts does.
+ * harness jar (see HarnessJar).
  * {@code benchmarks/probes/java/run.sh Enc1Layout THREADS ROUNDS SWEEP DATA_DIR JAR}
  */
 public class Enc1Layout {
     public static void main(String[] args) throws Exception {
         int batch = 64, threads = Integer.parseInt(args[0]), rounds = Integer.parseInt(args[1]);
         boolean sweep = Boolean.parseBoolean(args[2]);
-        ClassLoader cl = new URLClassLoader(new URL[]{Path.of(args[4]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-        Object dataset = cl.loadClass("cvae.harness.data.Mnist").getMethod("load", Path.class).invoke(null, Path.of(args[3]));
-        Object train = dataset.getClass().getMethod("train").invoke(dataset);
-        float[] images = (float[]) train.getClass().getMethod("images").invoke(train);
-        byte[] labels = (byte[]) train.getClass().getMethod("labels").invoke(train);
-        int count = (int) train.getClass().getMethod("count").invoke(train);
+        ClassLoader cl = HarnessJar.open(Path.of(args[4]));
+        HarnessJar.Train mnist = HarnessJar.mnistTrain(cl, Path.of(args[3]));
+        float[] images = mnist.images();
+        byte[] labels = mnist.labels();
+        int count = mnist.count();
         Backend be = Backends.open("cpu", threads);
         int nb = 16;
         Tensor[] xy = new Tensor[nb];

@@ -1,8 +1,6 @@
 package cvae.kernels.cpu;
 
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -28,16 +26,15 @@ public class StepAB {
         Object[] backends = new Object[builds];
         float[][] xv = new float[n][batch * 784], yv = new float[n][batch * 10];
         for (int v = 0; v < builds; v++) {
-            ClassLoader cl = new URLClassLoader(new URL[]{Path.of(jars[v]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            ClassLoader cl = HarnessJar.open(Path.of(jars[v]));
             Class<?> backends_ = cl.loadClass("cvae.kernels.Backends"), backend = cl.loadClass("cvae.kernels.Backend"),
                     tensor = cl.loadClass("cvae.kernels.Tensor"), cvae = cl.loadClass("cvae.harness.model.Cvae"),
                     config = cl.loadClass("cvae.harness.model.ModelConfig");
             if (v == 0) {                                   // the batches, drawn once (plain arrays, shared by all builds)
-                Object dataset = cl.loadClass("cvae.harness.data.Mnist").getMethod("load", Path.class).invoke(null, data);
-                Object train = dataset.getClass().getMethod("train").invoke(dataset);
-                float[] images = (float[]) train.getClass().getMethod("images").invoke(train);
-                byte[] labels = (byte[]) train.getClass().getMethod("labels").invoke(train);
-                int count = (int) train.getClass().getMethod("count").invoke(train);
+                HarnessJar.Train mnist = HarnessJar.mnistTrain(cl, data);
+                float[] images = mnist.images();
+                byte[] labels = mnist.labels();
+                int count = mnist.count();
                 SplittableRandom r = new SplittableRandom(1);
                 for (int b = 0; b < n; b++)
                     for (int i = 0; i < batch; i++) {

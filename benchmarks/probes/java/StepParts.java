@@ -1,8 +1,6 @@
 package cvae.kernels.cpu;
 
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -24,16 +22,15 @@ public class StepParts {
     public static void main(String[] args) throws Exception {
         int batch = Integer.parseInt(args[0]), rounds = Integer.parseInt(args[1]), steps = Integer.parseInt(args[2]);
         Path data = Path.of(args[3]);
-        ClassLoader cl = new URLClassLoader(new URL[]{Path.of(args[4]).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        ClassLoader cl = HarnessJar.open(Path.of(args[4]));
         Class<?> backends = cl.loadClass("cvae.kernels.Backends"), backend = cl.loadClass("cvae.kernels.Backend"),
                 tensor = cl.loadClass("cvae.kernels.Tensor"), cvae = cl.loadClass("cvae.harness.model.Cvae"),
                 config = cl.loadClass("cvae.harness.model.ModelConfig");
         int n = 32;
-        Object dataset = cl.loadClass("cvae.harness.data.Mnist").getMethod("load", Path.class).invoke(null, data);
-        Object train = dataset.getClass().getMethod("train").invoke(dataset);
-        float[] images = (float[]) train.getClass().getMethod("images").invoke(train);
-        byte[] labels = (byte[]) train.getClass().getMethod("labels").invoke(train);
-        int count = (int) train.getClass().getMethod("count").invoke(train);
+        HarnessJar.Train mnist = HarnessJar.mnistTrain(cl, data);
+        float[] images = mnist.images();
+        byte[] labels = mnist.labels();
+        int count = mnist.count();
         Object be = backends.getMethod("open", String.class, int.class).invoke(null, "cpu", 2);
         Method tensorOf = backend.getMethod("tensor", int.class, int.class), upload = backend.getMethod("upload", tensor, float[].class);
         Object[] xs = new Object[n], ys = new Object[n];
