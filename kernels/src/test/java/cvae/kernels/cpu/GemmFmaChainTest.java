@@ -1,6 +1,7 @@
 package cvae.kernels.cpu;
 
 import cvae.kernels.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -120,6 +121,44 @@ class GemmFmaChainTest {
                                             + acc + ", gemm " + got[e]);
                         }
                 }
+            }
+        }
+    }
+    /**
+     * The 4-row halves that 256-bit machines use for the 8-row kernels (Gemm.HALVES) keep
+     * the same FMA chains. Called directly, so that they are checked on every machine, not
+     * only where the preferred species selects them: two halves of a packed panel, of a
+     * sparse panel (a list of its k) and of rows read in place, against the plain chain.
+     */
+    @Test
+    void halfKernelsAreTheSameFmaChains() {
+        SplittableRandom r = new SplittableRandom(11);
+        int kc = 37, mr = Gemm.MR, nr = Gemm.NR;
+        float[] pa = new float[kc * mr], pb = new float[kc * nr], a = new float[mr * kc];
+        for (int i = 0; i < pa.length; i++) pa[i] = (float) r.nextGaussian();
+        for (int i = 0; i < pb.length; i++) pb[i] = (float) r.nextGaussian();
+        for (int row = 0; row < mr; row++) for (int p = 0; p < kc; p++) a[row * kc + p] = pa[p * mr + row];
+        int[] rows = {0, 1, 2, 3, 4, 5, 6, 7}, slots = {0, 3, 4, 9, 20, 36};
+
+        float[] dense = new float[mr * nr], sparse = new float[mr * nr], inPlace = new float[mr * nr];
+        Gemm.kernelHalf(pa, 0, pb, kc, dense, rows, 0, 0, nr);
+        Gemm.kernelHalf(pa, 4, pb, kc, dense, rows, 4, 0, nr);
+        float[] packedSlots = new float[slots.length * mr];  // the packed A of a sparse panel holds its listed k only
+        for (int t = 0; t < slots.length; t++) System.arraycopy(pa, slots[t] * mr, packedSlots, t * mr, mr);
+        Gemm.kernelSlotsHalf(packedSlots, 0, pb, slots, 0, slots.length, sparse, rows, 0, 0, nr);
+        Gemm.kernelSlotsHalf(packedSlots, 4, pb, slots, 0, slots.length, sparse, rows, 4, 0, nr);
+        Gemm.kernelInPlaceHalf(a, 0, kc, 2 * kc, 3 * kc, pb, 0, kc, inPlace, 0, nr);
+        Gemm.kernelInPlaceHalf(a, 4 * kc, 5 * kc, 6 * kc, 7 * kc, pb, 0, kc, inPlace, 4 * nr, nr);
+
+        for (int row = 0; row < mr; row++) {
+            for (int col = 0; col < nr; col++) {
+                float all = 0, listed = 0;
+                for (int p = 0; p < kc; p++) all = Math.fma(pa[p * mr + row], pb[p * nr + col], all);
+                for (int q : slots) listed = Math.fma(pa[q * mr + row], pb[q * nr + col], listed);
+                String at = " at row " + row + ", column " + col;
+                assertEquals(Float.floatToIntBits(all), Float.floatToIntBits(dense[row * nr + col]), "kernelHalf" + at);
+                assertEquals(Float.floatToIntBits(listed), Float.floatToIntBits(sparse[row * nr + col]), "kernelSlotsHalf" + at);
+                assertEquals(Float.floatToIntBits(all), Float.floatToIntBits(inPlace[row * nr + col]), "kernelInPlaceHalf" + at);
             }
         }
     }
