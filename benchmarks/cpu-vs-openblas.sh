@@ -2,10 +2,10 @@
 # The cpu backend's GEMM and OpenBLAS's cblas_sgemm at the model's shapes, in one JMH run,
 # into results/benchmarks/cpu-vs-openblas-<date>.txt, with a table of GFLOP/s and ratios.
 # Needs OpenBLAS (Debian: apt-get install libopenblas0-pthread). For this run only,
-# OPENBLAS_L2_SIZE is unset and OPENBLAS_CORETYPE is set to SkylakeX (its AVX-512 kernels;
-# override with CORETYPE=...): this project's machines set it to Haswell (AVX2), and left
-# unset OpenBLAS's detection does not recognise their virtual CPU and falls back to its
-# generic Prescott (SSE3) kernels. The kernel family it ran is printed with every result.
+# OPENBLAS_L2_SIZE is unset and OPENBLAS_CORETYPE is set to SkylakeX (its AVX-512 kernels)
+# where the CPU has AVX-512, else Haswell (AVX2); override with CORETYPE=... (jmh-common.sh):
+# left unset, OpenBLAS's detection does not recognise the AVX-512 machines' virtual CPU and falls
+# back to its generic Prescott (SSE3) kernels. The kernel family it ran is printed with every result.
 # Run it on a quiet machine; about 12 minutes on 2 cores.
 #   benchmarks/cpu-vs-openblas.sh [extra JMH options]
 #   ITER="-wi 0 -i 1 -r 200ms" SHAPES=enc1-forward BATCHES=64 benchmarks/cpu-vs-openblas.sh   # a quick try
@@ -20,13 +20,13 @@ read -r -a ITER <<< "${ITER:--wi 3 -w 1 -i 5 -r 1}"
 RUNS=0
 jmh() {
   RUNS=$((RUNS + 1))
-  env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="${CORETYPE:-SkylakeX}" "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" "$@" "${ITER[@]}" \
+  env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$CORETYPE" "$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" "$@" "${ITER[@]}" \
     -rf csv -rff "$RAW.$RUNS.csv" 2>&1 | grep -vE '^(# (Warmup|Measurement|Timeout|Threads|Benchmark mode|VM|JMH|Blackhole|Fork|Parameters)|Iteration|WARNING|$)'
 }
 {
   echo "# benchmarks/cpu-vs-openblas.sh, $(date -u +%FT%TZ)"
   echo "# CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) cores; JDK: $("$JAVA" -version 2>&1 | head -1)"
-  echo "# commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (dirty)'); OPENBLAS_L2_SIZE unset, OPENBLAS_CORETYPE=${CORETYPE:-SkylakeX}"
+  echo "# commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (dirty)'); OPENBLAS_L2_SIZE unset, OPENBLAS_CORETYPE=$CORETYPE"
   # both implementations in one JMH run, the model's shapes at batch 64 and 1024 on 1 and 2 threads
   jmh '(cvae.bench.GemmBenchmark|cvae.bench.OpenBlasGemmBenchmark).gemm' -p shape="$SHAPES" -p batch="$BATCHES" -p threads=1,2 "$@"
   # and 1024³ (the batch parameter does not apply)

@@ -4,8 +4,8 @@
 # drift from minute to minute does not enter it, unlike a ratio of two JMH figures measured
 # minutes apart (benchmarks/cpu-vs-openblas.sh). Writes
 # results/benchmarks/gemm-interleaved-<date>.txt. OpenBLAS's environment as in
-# cpu-vs-openblas.sh: OPENBLAS_L2_SIZE unset, OPENBLAS_CORETYPE=SkylakeX (override with
-# CORETYPE=...). About 4 minutes on 2 cores with the defaults.
+# cpu-vs-openblas.sh: OPENBLAS_L2_SIZE unset, OPENBLAS_CORETYPE=SkylakeX on AVX-512
+# machines, else Haswell (override with CORETYPE=...). About 4 minutes on 2 cores with the defaults.
 #   benchmarks/gemm-interleaved.sh [rounds] [shape,...] [batch,...] [threads,...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/jmh-common.sh"
@@ -15,8 +15,8 @@ trap 'rm -f "$TMP"' EXIT
 {
   echo "# benchmarks/gemm-interleaved.sh $*, $(date -u +%FT%TZ)"
   echo "# CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) cores; JDK: $("$JAVA" -version 2>&1 | head -1)"
-  echo "# commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (dirty)'); OPENBLAS_L2_SIZE unset, OPENBLAS_CORETYPE=${CORETYPE:-SkylakeX}"
-  env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="${CORETYPE:-SkylakeX}" "$JAVA" --add-modules jdk.incubator.vector \
+  echo "# commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (dirty)'); OPENBLAS_L2_SIZE unset, OPENBLAS_CORETYPE=$CORETYPE"
+  env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$CORETYPE" "$JAVA" --add-modules jdk.incubator.vector \
     --enable-native-access=ALL-UNNAMED -cp "$JAR" cvae.bench.GemmInterleaved "$@" 2>&1 | grep -v '^WARNING'
 } | tee "$TMP"
 mv "$TMP" "$OUT"

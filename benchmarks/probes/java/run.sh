@@ -30,5 +30,7 @@ python3 "$DIR/gemmx.py" "$ROOT/kernels/src/main/java/cvae/kernels/cpu/Gemm.java"
 "$JAVA/javac" -nowarn --release 25 --add-modules jdk.incubator.vector -cp "$CP" -d "$OUT" "$OUT/GemmX.java" "$DIR"/*.java 2>&1 \
   | grep -vE '^(warning|Note|1 warning)' || true
 MAIN=$1; shift
-env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="${CORETYPE:-SkylakeX}" "$JAVA/java" ${JAVA_OPTS:-} --add-modules jdk.incubator.vector \
+# OpenBLAS's kernel family as in benchmarks/jmh-common.sh (override with CORETYPE=...):
+CORETYPE="${CORETYPE:-$(grep -q avx512f /proc/cpuinfo && echo SkylakeX || echo Haswell)}"
+env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$CORETYPE" "$JAVA/java" ${JAVA_OPTS:-} --add-modules jdk.incubator.vector \
   --enable-native-access=ALL-UNNAMED -cp "$OUT:$CP" "cvae.kernels.cpu.$MAIN" "$@" 2>&1 | grep -v '^WARNING'

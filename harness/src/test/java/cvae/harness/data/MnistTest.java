@@ -311,6 +311,16 @@ class MnistTest {
     }
 
     @Test
+    void fetchUnderALinkToNothingNamesTheLink() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("data"), tmp.resolve("gone/data"));
+        UserError e = assertThrows(UserError.class, () -> Mnist.fetch(link.resolve("mnist"),
+                new PrintStream(new ByteArrayOutputStream()), List.of("true"), Mnist.EXPECTED_SHA256));
+        assertTrue(e.getMessage().contains(link + " is a symbolic link to " + tmp.resolve("gone/data") + ", which does not exist"),
+                e.getMessage());
+        assertTrue(Files.isSymbolicLink(link) && !Files.exists(tmp.resolve("gone")), "nothing created");
+    }
+
+    @Test
     void failingNpmShowsItsErrorOutput() {
         Path dataDir = tmp.resolve("data/mnist");
         List<String> cmd = List.of("sh", "-c", "echo 'npm notice fetching' >&2; echo 'npm error 404 Not Found' >&2; exit 7");

@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>B panel: {@link #NR} = 2 vectors of columns of op(B), stored k-major
  * ({@code pb[p·NR + c]}), so the kernel loads two whole vectors per k;
  * <li>micro-kernel: an 8 × NR block of C in 16 vector accumulators across a K block:
- * per k, 2 loads, 8 broadcasts, 16 FMAs.
+ * per k, 2 loads, 8 broadcasts, 16 FMAs; with 256-bit vectors (16 registers), two 4-row
+ * halves of it one after the other ({@link #HALVES}).
  * </ul>
  *
  * <p>Why pack: the weights are read with row strides of 2–3 KiB, which map a B panel onto
