@@ -12,6 +12,7 @@
 #   benchmarks/probes/java/run.sh InterleaveProbe 15        (Adam inside the weight gradient's kernel)
 #   benchmarks/probes/java/run.sh Enc1Layout 2 15 false data/mnist harness/target/harness.jar   (encoder weights out×in)
 #   benchmarks/probes/java/run.sh DeadUnits 4000 data/mnist harness/target/harness.jar   (zeros in the hidden layers)
+#   benchmarks/probes/java/run.sh KernelShapes 8            (micro-kernel shapes on L1-resident panels; why Gemm.HALVES)
 set -euo pipefail
 DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$DIR/../../.." && pwd)"
