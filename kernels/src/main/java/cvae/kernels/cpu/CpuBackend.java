@@ -52,7 +52,10 @@ public final class CpuBackend implements Backend {
     @Override public String name() { return "cpu"; }
 
     @Override public String describe() {
-        return "cpu: Vector API " + S.vectorBitSize() + "-bit (" + L + " floats), " + threads() + " thread(s)";
+        // the GEMM micro-kernel's shape too: it explains a machine's speed (Gemm.HALVES), and run.json records it
+        String kernel = (Gemm.HALVES ? "2 x 4" : String.valueOf(Gemm.MR)) + "x" + Gemm.NR;
+        return "cpu: Vector API " + S.vectorBitSize() + "-bit (" + L + " floats), GEMM micro-kernel " + kernel + ", "
+                + threads() + " thread(s)";
     }
 
     private static float[] d(Tensor t) { return ((HeapTensor) t).data; }
