@@ -22,7 +22,10 @@ import java.util.Locale;
  * PyTorch 2.7 wheel, through DJL: each op below is one call into libtorch, as each line of the
  * article's PyTorch code is. It is written the way that code is: {@code nn.Linear}'s op
  * ({@code at::linear}, weights out×in), ReLU, sigmoid, mean-squared error, the closed-form KL,
- * autograd for the backward and libtorch's Adam arithmetic. The batches are gathered from
+ * autograd for the backward, and Adam as DJL's PyTorch engine applies it: a few libtorch ops a
+ * parameter (a copy of the gradient, the two moments, sqrt and division), with the bias
+ * correction folded into the learning rate, so eps meets the uncorrected sqrt(v), a difference
+ * from {@code torch.optim.Adam} that is negligible at eps 1e-8. The batches are gathered from
  * tensors already in memory (no per-image transform, as a {@code TensorDataset} would be), so the
  * loop has less to do than the article's {@code DataLoader}.
  *
